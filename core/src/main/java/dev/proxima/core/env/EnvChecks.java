@@ -1,0 +1,94 @@
+package dev.proxima.core.env;
+
+import dev.proxima.core.space.Box;
+import dev.proxima.core.space.Space;
+import java.util.Arrays;
+
+/**
+ * Enforces the env contract at run time, as Gymnasium's {@code OrderEnforcing} and {@code PassiveEnvChecker} do:
+ * reset before the first step, no step after the episode ended, actions inside the action space, observations of the
+ * right shape and finite, rewards finite. {@link EnvSpec#make} applies it; violations throw
+ * {@link EnvContractException} naming the env, the step and the value. The checks are a few comparisons per step.
+ */
+public final class EnvChecks<O, A> extends Wrapper<O, A> {
+    private boolean needsReset = true;
+    private boolean everReset;
+    private long episodeStep;
+
+    public EnvChecks(Env<O, A> env) {
+        super(env);
+    }
+
+    @Override
+    public Reset<O> reset(long seed) {
+        return checkedReset(env.reset(seed));
+    }
+
+    @Override
+    public Reset<O> reset() {
+        return checkedReset(env.reset());
+    }
+
+    private Reset<O> checkedReset(Reset<O> r) {
+        checkObservation(r.observation(), "reset");
+        needsReset = false;
+        everReset = true;
+        episodeStep = 0;
+        return r;
+    }
+
+    @Override
+    public Step<O> step(A action) {
+        if (needsReset) {
+            throw new EnvContractException(name() + ": step " + (episodeStep + 1) + " called "
+                    + (everReset ? "after the episode ended (terminated or truncated) without reset()"
+                            : "before the first reset()")
+                    + ". Call reset() first; a vector env does this automatically.");
+        }
+        if (!env.actionSpace().contains(action)) {
+            throw new EnvContractException(name() + ": action " + show(action) + " at step " + (episodeStep + 1)
+                    + " is outside the action space " + env.actionSpace() + ".");
+        }
+        Step<O> s = env.step(action);
+        episodeStep++;
+        checkObservation(s.observation(), "step " + episodeStep);
+        if (!Double.isFinite(s.reward())) {
+            throw new EnvContractException(name() + ": step " + episodeStep + " returned reward " + s.reward()
+                    + "; rewards must be finite. Check the reward formula for a division by zero or overflow.");
+        }
+        needsReset = s.done();
+        return s;
+    }
+
+    private void checkObservation(O obs, String where) {
+        Space<O> space = env.observationSpace();
+        if (space instanceof Box box) {
+            if (!(obs instanceof float[] x) || x.length != box.flatDim()) {
+                throw new EnvContractException(name() + ": " + where + " returned observation " + show(obs)
+                        + " but the observation space " + box + " expects a float[" + box.flatDim() + "].");
+            }
+            for (int i = 0; i < x.length; i++) {
+                if (!Float.isFinite(x[i])) {
+                    throw new EnvContractException(name() + ": " + where + " returned observation " + show(obs)
+                            + " whose entry " + i + " is " + x[i] + "; observations must be finite.");
+                }
+            }
+        } else if (!space.contains(obs)) {
+            throw new EnvContractException(name() + ": " + where + " returned observation " + show(obs)
+                    + " outside the observation space " + space + ".");
+        }
+    }
+
+    static String show(Object v) {
+        if (v instanceof float[] f) {
+            return Arrays.toString(f);
+        }
+        if (v instanceof double[] d) {
+            return Arrays.toString(d);
+        }
+        if (v instanceof int[] i) {
+            return Arrays.toString(i);
+        }
+        return String.valueOf(v);
+    }
+}

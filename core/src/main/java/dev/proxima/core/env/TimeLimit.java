@@ -1,0 +1,49 @@
+package dev.proxima.core.env;
+
+/**
+ * Truncates an episode after {@code maxEpisodeSteps} steps (Gymnasium's {@code TimeLimit}: truncated when
+ * {@code elapsed >= max}). Termination on the same step is kept: both flags may be set.
+ */
+public final class TimeLimit<O, A> extends Wrapper<O, A> {
+    private final int maxEpisodeSteps;
+    private int elapsed;
+
+    public TimeLimit(Env<O, A> env, int maxEpisodeSteps) {
+        super(env);
+        if (maxEpisodeSteps < 1) {
+            throw new IllegalArgumentException("TimeLimit: maxEpisodeSteps = " + maxEpisodeSteps + " must be >= 1");
+        }
+        this.maxEpisodeSteps = maxEpisodeSteps;
+    }
+
+    public int maxEpisodeSteps() {
+        return maxEpisodeSteps;
+    }
+
+    /** Steps taken in the current episode. */
+    public int elapsedSteps() {
+        return elapsed;
+    }
+
+    @Override
+    public Reset<O> reset(long seed) {
+        elapsed = 0;
+        return env.reset(seed);
+    }
+
+    @Override
+    public Reset<O> reset() {
+        elapsed = 0;
+        return env.reset();
+    }
+
+    @Override
+    public Step<O> step(A action) {
+        Step<O> s = env.step(action);
+        elapsed++;
+        if (elapsed >= maxEpisodeSteps && !s.truncated()) {
+            return new Step<>(s.observation(), s.reward(), s.terminated(), true, s.info());
+        }
+        return s;
+    }
+}
