@@ -17,7 +17,7 @@ import dev.proxima.core.testing.vec
 /*
  * One checker per golden file: each runs our code on a case's inputs and compares every output field of the case
  * (except the informational `fd_check_max_abs_err` and `unclipped_term_is_max`), throwing AssertionError on the
- * first mismatch. GoldenSpec runs them on every case; GoldenMutationSpec shows each field is really compared.
+ * first mismatch. GoldenTest runs them on every case; GoldenMutationTest shows each field is really compared.
  */
 
 /** Output fields that describe the generator rather than the math; not compared. */

@@ -5,9 +5,9 @@ import dev.proxima.core.testing.goldenCases
 import io.kotest.core.spec.style.FunSpec
 
 /** Every case of the PPO golden files, through the production heads and loss terms (tolerance: see Close). */
-class GoldenSpec : FunSpec({
+class GoldenTest : FunSpec({
     afterSpec {
-        println("GoldenSpec: largest differences from golden: abs ${Close.worstAbs}, rel ${Close.worstRel}" +
+        println("GoldenTest: largest differences from golden: abs ${Close.worstAbs}, rel ${Close.worstRel}" +
             " (tolerance rel ${Close.REL}, abs floor ${Close.ABS})")
     }
     val files = listOf(

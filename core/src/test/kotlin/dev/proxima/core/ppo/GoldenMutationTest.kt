@@ -12,7 +12,7 @@ import kotlin.math.max
  * last number in it), a copy with that number moved by 1e-9 (relative, at least 1e-9 absolute; 1000× the tolerance)
  * must make the checker throw. This also proves no output field is skipped by accident.
  */
-class GoldenMutationSpec : FunSpec({
+class GoldenMutationTest : FunSpec({
     val files = listOf(
         "ppo/gae.json" to ::checkGaeCase,
         "ppo/categorical_ppo.json" to ::checkCategoricalCase,
@@ -80,7 +80,7 @@ private fun withLeaf(root: Map<String, Any?>, path: List<Any>, change: (Any?) ->
         val key = rest.first()
         return when (v) {
             is Map<*, *> -> LinkedHashMap(v as Map<String, Any?>).also { it[key as String] = copy(v[key], rest.drop(1)) }
-            is List<*> -> ArrayList(v).also { it[key as Int] = copy(v[key as Int], rest.drop(1)) }
+            is List<*> -> (key as Int).let { k -> ArrayList(v).also { it[k] = copy(v[k], rest.drop(1)) } }
             else -> error("path $path does not exist")
         }
     }
