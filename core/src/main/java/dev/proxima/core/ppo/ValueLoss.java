@@ -10,9 +10,11 @@ package dev.proxima.core.ppo;
  *
  * <p>Reported under {@code losses/value_loss} (with the 0.5, without the coefficient), weighted by {@code vfCoef}.
  *
- * <p>Gradient with respect to {@code V}: {@code (V - R)/B} where the unclipped term is the maximum (ties included),
- * otherwise {@code (V_clip - R)/B} where {@code |V - V_old| <= ε} (clamp passes the gradient) and 0 where the value
- * was clipped: torch's subgradients of {@code max} and {@code clamp}.
+ * <p>Gradient with respect to {@code V}: {@code (V - R)/B} where the unclipped term is the maximum, otherwise
+ * {@code (V_clip - R)/B} where {@code |V - V_old| <= ε} (clamp passes the gradient) and 0 where the value was clipped:
+ * torch's subgradients of {@code max} and {@code clamp}. Ties count as "unclipped is the maximum" (the golden
+ * vectors' rule). Inside the clip range the two terms are equal, so this is exact; a tie with the value clipped
+ * (R exactly halfway between V and V_clip) is where torch would give half, a measure-zero case.
  */
 public final class ValueLoss implements LossTerm {
 
