@@ -272,7 +272,7 @@ public final class SyncVectorEnv<O, A> implements AutoCloseable {
             throw new IllegalArgumentException("SyncVectorEnv.reset: " + seeds.length + " seeds for numEnvs = "
                     + numEnvs + " copies; pass one per copy (or null to continue their random streams)");
         }
-        checkLength("obsOut", obsOut.length, numEnvs * obsDim, "numEnvs * obsDim = " + numEnvs + " * " + obsDim);
+        checkLength("obsOut", obsOut.length, obsDim, "obsDim");
         needsReset = true;
         for (int i = 0; i < numEnvs; i++) {
             Reset<O> r;
@@ -489,22 +489,24 @@ public final class SyncVectorEnv<O, A> implements AutoCloseable {
                 stepCount[i], e);
     }
 
+    // Messages are built only on failure: these checks run on every step, which must not allocate.
     private void checkArrays(float[] actions, float[] obsOut, double[] rewardsOut, boolean[] terminatedOut,
             boolean[] truncatedOut, float[] finalObsOut) {
-        checkLength("actions", actions.length, numEnvs * actionDim,
-                "numEnvs * actionDim = " + numEnvs + " * " + actionDim);
-        String obs = "numEnvs * obsDim = " + numEnvs + " * " + obsDim;
-        checkLength("obsOut", obsOut.length, numEnvs * obsDim, obs);
-        checkLength("finalObsOut", finalObsOut.length, numEnvs * obsDim, obs);
-        checkLength("rewardsOut", rewardsOut.length, numEnvs, "numEnvs");
-        checkLength("terminatedOut", terminatedOut.length, numEnvs, "numEnvs");
-        checkLength("truncatedOut", truncatedOut.length, numEnvs, "numEnvs");
+        checkLength("actions", actions.length, actionDim, "actionDim");
+        checkLength("obsOut", obsOut.length, obsDim, "obsDim");
+        checkLength("finalObsOut", finalObsOut.length, obsDim, "obsDim");
+        checkLength("rewardsOut", rewardsOut.length, 1, null);
+        checkLength("terminatedOut", terminatedOut.length, 1, null);
+        checkLength("truncatedOut", truncatedOut.length, 1, null);
     }
 
-    private static void checkLength(String name, int length, int need, String formula) {
-        if (length < need) {
+    /** Checks that an array holds {@code numEnvs} rows of {@code perEnv} entries. */
+    private void checkLength(String name, int length, int perEnv, String perEnvName) {
+        if (length < numEnvs * perEnv) {
+            String formula = perEnvName == null ? "numEnvs"
+                    : "numEnvs * " + perEnvName + " = " + numEnvs + " * " + perEnv;
             throw new IllegalArgumentException("SyncVectorEnv: " + name + " has length " + length + " but needs "
-                    + formula + " = " + need);
+                    + formula + " = " + numEnvs * perEnv);
         }
     }
 }
