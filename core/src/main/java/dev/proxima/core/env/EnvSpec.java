@@ -5,13 +5,14 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
+
 /**
  * Everything needed to make an env by id, as Gymnasium's {@code EnvSpec}: the id ({@code Name-vN}), a factory, the
  * time limit that {@link #make} applies with {@link TimeLimit}, and the reward threshold at which the task counts as
  * solved.
  */
 public class EnvSpec<O, A> {
-    private static final Pattern ID = Pattern.compile("([A-Za-z0-9_./:-]+/)?[A-Za-z0-9_.:-]+-v\\d+");
+    private static final Pattern ID = Pattern.compile("\\S+");
 
     private final String id;
     private final EnvFactory<O, A> factory;
@@ -19,7 +20,7 @@ public class EnvSpec<O, A> {
     private final double rewardThreshold;
 
     /**
-     * @param id              Gymnasium-style id such as {@code CartPole-v1}
+     * @param id              Gymnasium-style id such as {@code CartPole-v1} (no white space)
      * @param factory         makes an unwrapped env
      * @param maxEpisodeSteps time limit applied by {@link #make}, or 0 for none
      * @param rewardThreshold return at which the task is solved, or {@code NaN} for none
@@ -28,7 +29,8 @@ public class EnvSpec<O, A> {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(factory, "factory");
         if (!ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("env id \"" + id + "\" is not of the form Name-vN (e.g. CartPole-v1)");
+            throw new IllegalArgumentException("env id \"" + id + "\" is blank or contains white space;"
+                    + " use Gymnasium's Name-vN form, e.g. CartPole-v1");
         }
         if (maxEpisodeSteps < 0) {
             throw new IllegalArgumentException("env " + id + ": maxEpisodeSteps = " + maxEpisodeSteps
