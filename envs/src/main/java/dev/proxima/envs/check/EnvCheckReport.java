@@ -50,12 +50,16 @@ public record EnvCheckReport(String env, List<Finding> findings) {
         if (findings.isEmpty()) {
             return b.append("passed, no findings").toString();
         }
-        b.append(passed() ? "passed" : "FAILED").append(" (").append(errors().size()).append(" errors, ")
-                .append(warnings().size()).append(" warnings, ")
-                .append(findings.size() - errors().size() - warnings().size()).append(" notes)");
+        int notes = findings.size() - errors().size() - warnings().size();
+        b.append(passed() ? "passed" : "FAILED").append(" (").append(count(errors().size(), "error")).append(", ")
+                .append(count(warnings().size(), "warning")).append(", ").append(count(notes, "note")).append(")");
         for (Finding f : findings) {
             b.append("\n  - ").append(f);
         }
         return b.toString();
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

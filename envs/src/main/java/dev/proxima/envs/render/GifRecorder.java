@@ -4,6 +4,8 @@ import dev.proxima.core.env.Env;
 import dev.proxima.core.env.Reset;
 import dev.proxima.core.env.Step;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,6 +151,74 @@ public final class GifRecorder {
         return Math.max(1, (int) Math.round(100.0 / fps));
     }
 
+    /**
+     * {@code src} as an 8-bit indexed image. Without this the GIF writer quantises every RGB frame with its octree
+     * {@code PaletteBuilder}, about 30 ms per 300x200 frame. A classic-control frame has a few flat colours plus
+     * their antialiased blends, usually fewer than 256, which get an exact palette; a busier frame falls back to a
+     * 6x6x6 colour cube.
+     */
+    static BufferedImage indexed(BufferedImage src) {
+        if (src.getType() == BufferedImage.TYPE_BYTE_INDEXED) {
+            return src;
+        }
+        int w = src.getWidth();
+        int h = src.getHeight();
+        int[] rgb = src.getRGB(0, 0, w, h, null, 0, w);
+        byte[] index = new byte[rgb.length];
+        int[] palette = new int[256];
+        int size = exactPalette(rgb, index, palette);
+        if (size < 0) {
+            size = 216;
+            for (int i = 0; i < size; i++) {
+                palette[i] = (i / 36 * 51) << 16 | (i / 6 % 6 * 51) << 8 | (i % 6 * 51);
+            }
+            for (int p = 0; p < rgb.length; p++) {
+                int c = rgb[p];
+                int r = (((c >> 16) & 0xFF) * 5 + 127) / 255;
+                int g = (((c >> 8) & 0xFF) * 5 + 127) / 255;
+                int b = ((c & 0xFF) * 5 + 127) / 255;
+                index[p] = (byte) (r * 36 + g * 6 + b);
+            }
+        }
+        byte[] reds = new byte[size];
+        byte[] greens = new byte[size];
+        byte[] blues = new byte[size];
+        for (int i = 0; i < size; i++) {
+            reds[i] = (byte) (palette[i] >> 16);
+            greens[i] = (byte) (palette[i] >> 8);
+            blues[i] = (byte) palette[i];
+        }
+        IndexColorModel model = new IndexColorModel(8, size, reds, greens, blues);
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED, model);
+        System.arraycopy(index, 0, ((DataBufferByte) out.getRaster().getDataBuffer()).getData(), 0, index.length);
+        return out;
+    }
+
+    /** Fills {@code index} and {@code palette} if {@code rgb} has at most 256 colours; returns their number, else -1. */
+    private static int exactPalette(int[] rgb, byte[] index, int[] palette) {
+        int[] keys = new int[1024]; // open addressing, load factor <= 1/4
+        int[] slots = new int[1024];
+        java.util.Arrays.fill(slots, -1);
+        int size = 0;
+        for (int p = 0; p < rgb.length; p++) {
+            int c = rgb[p] & 0xFFFFFF;
+            int h = (c * 0x9E3779B1) >>> 22;
+            while (slots[h] >= 0 && keys[h] != c) {
+                h = (h + 1) & 1023;
+            }
+            if (slots[h] < 0) {
+                if (size == 256) {
+                    return -1;
+                }
+                keys[h] = c;
+                slots[h] = size;
+                palette[size++] = c;
+            }
+            index[p] = (byte) slots[h];
+        }
+        return size;
+    }
+
     /** An open GIF being written frame by frame. */
     private static final class Sequence implements AutoCloseable {
         private final ImageWriter writer;
@@ -173,7 +243,8 @@ public final class GifRecorder {
             delay = delayCentiseconds;
         }
 
-        void add(BufferedImage frame) throws IOException {
+        void add(BufferedImage rgbFrame) throws IOException {
+            BufferedImage frame = indexed(rgbFrame);
             ImageWriteParam param = writer.getDefaultWriteParam();
             IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(frame), param);
             String format = meta.getNativeMetadataFormatName(); // javax_imageio_gif_image_1.0

@@ -17,7 +17,7 @@ import kotlin.io.path.writeText
  * The golden comparison must fail when a golden value is wrong: each test writes a copy of a golden file with one
  * value altered into a temporary folder and checks that [Golden] reports exactly that step.
  */
-class GoldenMutationSpec : FunSpec({
+class GoldenMutationTest : FunSpec({
     val source: Path = Golden.files(Golden.envsDir()).first()
     val text = source.readText()
     val tmp = Files.createTempDirectory("golden-mutated")

@@ -9,7 +9,7 @@ import io.kotest.matchers.shouldBe
  * a one-step test for every recorded step. Nothing here names a case, so the spec runs unchanged on another folder of
  * the same format.
  */
-class GoldenSpec : FunSpec({
+class GoldenTest : FunSpec({
     val dir = Golden.envsDir()
     for (path in Golden.files(dir)) {
         val file = Golden.load(path)
