@@ -255,6 +255,27 @@ public final class GifRecorder {
             control.setAttribute("transparentColorFlag", "FALSE");
             control.setAttribute("transparentColorIndex", "0");
             control.setAttribute("delayTime", Integer.toString(delay));
+            // Each frame has its own palette (see indexed()); without a local colour table every frame would be
+            // decoded with the first frame's palette, which the writer makes the global one.
+            IndexColorModel palette = (IndexColorModel) frame.getColorModel();
+            int tableSize = 2;
+            while (tableSize < palette.getMapSize()) {
+                tableSize *= 2;
+            }
+            IIOMetadataNode table = new IIOMetadataNode("LocalColorTable");
+            table.setAttribute("sizeOfLocalColorTable", Integer.toString(tableSize));
+            table.setAttribute("sortFlag", "FALSE");
+            for (int i = 0; i < tableSize; i++) {
+                int rgb = i < palette.getMapSize() ? palette.getRGB(i) : 0;
+                IIOMetadataNode entry = new IIOMetadataNode("ColorTableEntry");
+                entry.setAttribute("index", Integer.toString(i));
+                entry.setAttribute("red", Integer.toString((rgb >> 16) & 0xFF));
+                entry.setAttribute("green", Integer.toString((rgb >> 8) & 0xFF));
+                entry.setAttribute("blue", Integer.toString(rgb & 0xFF));
+                table.appendChild(entry);
+            }
+            IIOMetadataNode old = child(root, "LocalColorTable");
+            root.replaceChild(table, old);
             if (first) {
                 // The NETSCAPE2.0 extension with loop count 0 makes viewers repeat the animation forever.
                 IIOMetadataNode app = new IIOMetadataNode("ApplicationExtension");

@@ -12,13 +12,15 @@ import java.nio.file.Path
 import kotlin.io.path.name
 import kotlin.io.path.readText
 import kotlin.io.path.writeText
+import kotlin.math.abs
+import kotlin.math.sin
 
 /**
  * The golden comparison must fail when a golden value is wrong: each test writes a copy of a golden file with one
  * value altered into a temporary folder and checks that [Golden] reports exactly that step.
  */
 class GoldenMutationTest : FunSpec({
-    val source: Path = Golden.files(Golden.envsDir()).first()
+    val source: Path = Golden.files(Golden.envsDir()).minBy { Files.size(it) } // the smallest file keeps this fast
     val text = source.readText()
     val tmp = Files.createTempDirectory("golden-mutated")
     afterSpec { tmp.toFile().deleteRecursively() }
@@ -95,6 +97,26 @@ class GoldenMutationTest : FunSpec({
         m.any { it.startsWith("max_episode_steps") } shouldBe true
         m.any { it.startsWith("reward_threshold") } shouldBe true
         m.any { it.startsWith("observation space: golden low") } shouldBe true
+    }
+
+    test("the one-step state tolerance is tight enough to tell NumPy 2's float32 torque terms from plain float64") {
+        // A Pendulum port that computes 3u in float64 is off by about 5e-9 per step: invisible at the README's 1e-5,
+        // caught at 1e-12. Only meaningful where the folder has Pendulum data.
+        val path = Golden.files(Golden.envsDir()).firstOrNull { it.name == "Pendulum-v1.json" } ?: return@test
+        val file = Golden.load(path)
+        var caught = 0
+        var total = 0
+        for (case in file.cases) {
+            for ((k, g) in case.steps.withIndex()) {
+                val prev = if (k == 0) case.initialState else case.steps[k - 1].state
+                val u = ((g.action as List<*>)[0] as Double).coerceIn(-2.0, 2.0)
+                val plainThetaDot = (prev[1] + (15.0 * sin(prev[0]) + 3.0 * u) * 0.05).coerceIn(-8.0, 8.0)
+                if (abs(plainThetaDot - g.state[1]) > Golden.ONE_STEP_STATE_TOL * maxOf(1.0, abs(g.state[1]))) caught++
+                total++
+            }
+        }
+        println("a plain float64 Pendulum would fail $caught of $total one-step state comparisons")
+        (caught > total / 4) shouldBe true
     }
 
     test("a missing golden folder fails with a message naming it") {

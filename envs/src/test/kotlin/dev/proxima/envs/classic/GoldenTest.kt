@@ -10,6 +10,14 @@ import io.kotest.matchers.shouldBe
  * the same format.
  */
 class GoldenTest : FunSpec({
+    val tally = sortedMapOf<String, Tally>()
+    afterSpec {
+        for ((env, t) in tally) {
+            println("golden $env: ${t.trajectoryCases} trajectories (${t.trajectorySteps} steps, max obs error"
+                    + " ${t.maxObsErr}), ${t.oneStepCases} cases of one-step tests (${t.oneSteps} steps, max state"
+                    + " error ${t.maxStateErr}) passed")
+        }
+    }
     val dir = Golden.envsDir()
     for (path in Golden.files(dir)) {
         val file = Golden.load(path)
@@ -17,31 +25,42 @@ class GoldenTest : FunSpec({
             test("spaces, time limit and reward threshold match the golden spaces block") {
                 Golden.spaces(file).shouldBeEmpty()
             }
-            var trajectorySteps = 0
-            var oneSteps = 0
-            var maxObs = 0.0
-            var maxState = 0.0
             for (case in file.cases) {
                 test("${case.label}: trajectory, first ${case.stableSteps} of ${case.numSteps} steps within 1e-5") {
                     val r = Golden.trajectory(file, case)
                     r.mismatches.shouldBeEmpty()
                     r.stepsCompared shouldBe minOf(case.stableSteps, case.steps.size)
-                    trajectorySteps += r.stepsCompared
-                    maxObs = maxOf(maxObs, r.maxObsErr)
+                    tally.getOrPut(file.env) { Tally() }.add(r, trajectory = true)
                 }
                 test("${case.label}: ${case.numSteps} one-step tests from the recorded states") {
                     val r = Golden.oneStep(file, case)
                     r.mismatches.shouldBeEmpty()
                     r.stepsCompared shouldBe case.steps.size
-                    oneSteps += r.stepsCompared
-                    maxState = maxOf(maxState, r.maxStateErr)
+                    tally.getOrPut(file.env) { Tally() }.add(r, trajectory = false)
                 }
-            }
-            test("summary") {
-                println("golden ${file.env}: ${file.cases.size} cases, $trajectorySteps trajectory steps and $oneSteps"
-                        + " one-step tests passed; max trajectory obs error $maxObs, max one-step state error $maxState")
-                oneSteps shouldBe file.cases.sumOf { it.steps.size }
             }
         }
     }
 })
+
+/** What passed, per env, for the summary printed after the spec. */
+private class Tally {
+    var trajectoryCases = 0
+    var trajectorySteps = 0
+    var oneStepCases = 0
+    var oneSteps = 0
+    var maxObsErr = 0.0
+    var maxStateErr = 0.0
+
+    fun add(r: GoldenResult, trajectory: Boolean) {
+        if (trajectory) {
+            trajectoryCases++
+            trajectorySteps += r.stepsCompared
+            maxObsErr = maxOf(maxObsErr, r.maxObsErr)
+        } else {
+            oneStepCases++
+            oneSteps += r.stepsCompared
+            maxStateErr = maxOf(maxStateErr, r.maxStateErr)
+        }
+    }
+}

@@ -7,6 +7,7 @@ import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.doubles.plusOrMinus
 import io.kotest.matchers.ints.shouldBeGreaterThan
+import io.kotest.matchers.ints.shouldBeLessThan
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.shouldNotBe
 import io.kotest.matchers.string.shouldContain
@@ -113,6 +114,12 @@ class RenderTest : FunSpec({
             first.width shouldBe 300
             first.height shouldBe 200
             nonWhite(first) shouldBeGreaterThan 300
+            // Every frame keeps its colours: a white background and Gymnasium's pole colour, also in the last frame
+            // (frames after the first need their own colour table).
+            for (frame in listOf(first, last)) {
+                nonWhite(frame) shouldBeLessThan 300 * 200 / 5
+                count(frame, 0xCA9865) shouldBeGreaterThan 20
+            }
             val differs = (0 until 300).any { x -> (0 until 200).any { y -> first.getRGB(x, y) != last.getRGB(x, y) } }
             differs shouldBe true
             val meta = reader.getImageMetadata(0)
