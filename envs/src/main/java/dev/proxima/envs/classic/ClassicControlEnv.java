@@ -1,0 +1,158 @@
+package dev.proxima.envs.classic;
+
+import dev.proxima.core.env.Env;
+import dev.proxima.core.env.EnvContractException;
+import dev.proxima.core.env.Reset;
+import dev.proxima.core.env.Step;
+import dev.proxima.envs.render.Renderable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * What the five classic-control envs share: the seeded random stream, Gymnasium's reset/step order, the checks on
+ * the raw env and access to the physical state. The physics lives in the subclasses, one file each, as in
+ * {@code gymnasium/envs/classic_control}.
+ *
+ * <p><b>Randomness.</b> {@link #reset(long)} seeds a {@link SplittableRandom}; {@link #reset()} continues it (or, if
+ * the env was never seeded, starts from an unpredictable seed, as Gymnasium does). Only the reset draws are random;
+ * the dynamics are deterministic. The draws follow Gymnasium's distributions, not NumPy's bit stream.
+ *
+ * <p><b>Contract.</b> The raw env rejects what Gymnasium's raw env asserts against: stepping before the first reset
+ * (Gymnasium: "Call reset before using ..."), a {@code null} action, a discrete action outside the space, a
+ * continuous action of the wrong length or {@code NaN}. It also refuses to step after an episode terminated, where
+ * Gymnasium only logs a warning and returns a meaningless reward. Continuous actions outside the box are accepted and
+ * clipped, exactly as Gymnasium's Pendulum and MountainCarContinuous do; {@link dev.proxima.core.env.EnvChecks}, which
+ * {@code EnvSpec.make} applies, rejects them. The env never truncates: the time limit is the spec's
+ * {@link dev.proxima.core.env.TimeLimit}.
+ *
+ * <p><b>State access.</b> {@link #state()} and {@link #setState(double...)} read and overwrite the physical state in
+ * the order of {@link #stateLayout()}, as assigning {@code env.unwrapped.state} does in Gymnasium. Tests replay
+ * Gymnasium's recorded trajectories this way.
+ *
+ * @param <A> action type: {@code Integer} for discrete envs, {@code float[]} of length 1 for continuous ones
+ */
+public abstract class ClassicControlEnv<A> implements Env<float[], A>, Renderable {
+    private SplittableRandom rng;
+    private boolean hasState;
+    private boolean terminated;
+
+    /** Subclasses are the five envs of this package. */
+    ClassicControlEnv() {}
+
+    @Override
+    public final Reset<float[]> reset(long seed) {
+        rng = new SplittableRandom(seed);
+        return start();
+    }
+
+    @Override
+    public final Reset<float[]> reset() {
+        if (rng == null) {
+            rng = new SplittableRandom();
+        }
+        return start();
+    }
+
+    private Reset<float[]> start() {
+        drawInitialState(rng);
+        hasState = true;
+        terminated = false;
+        return new Reset<>(observation());
+    }
+
+    /** Names of the state variables, in the order {@link #state()} and {@link #setState} use. */
+    public abstract List<String> stateLayout();
+
+    /** A copy of the physical state, in the order of {@link #stateLayout()}. */
+    public abstract double[] state();
+
+    /**
+     * Overwrites the physical state (Gymnasium's {@code env.unwrapped.state = ...}) and lets stepping continue from
+     * it, even after a terminated step. The values are taken as float64, as a NumPy array of Python floats would be.
+     *
+     * @param state one value per entry of {@link #stateLayout()}
+     */
+    public final void setState(double... state) {
+        List<String> layout = stateLayout();
+        if (state == null || state.length != layout.size()) {
+            throw new IllegalArgumentException(name() + ".setState: expected " + layout.size() + " values ("
+                    + String.join(", ", layout) + ") but got "
+                    + (state == null ? "null" : state.length + ": " + Arrays.toString(state)) + ".");
+        }
+        assignState(state);
+        hasState = true;
+        terminated = false;
+    }
+
+    /** Draws the start state of an episode from Gymnasium's reset distribution. */
+    abstract void drawInitialState(SplittableRandom rng);
+
+    /** Stores {@code state}, already checked for length. */
+    abstract void assignState(double[] state);
+
+    /** A fresh observation of the current state, as Gymnasium's {@code _get_obs}. */
+    abstract float[] observation();
+
+    /** Throws unless a state exists and the last step did not terminate. */
+    final void checkCanStep() {
+        if (!hasState) {
+            throw new EnvContractException(name() + ": step() called before reset(). Call reset(seed) first.");
+        }
+        if (terminated) {
+            throw new EnvContractException(name() + ": step() called after the episode terminated. Call reset() to"
+                    + " start a new episode (a vector env does this automatically).");
+        }
+    }
+
+    /** Records the termination flag and packs the result; the raw env never truncates. */
+    final Step<float[]> finishStep(double reward, boolean terminated) {
+        this.terminated = terminated;
+        return new Step<>(observation(), reward, terminated, false);
+    }
+
+    /** Throws unless a state exists (for rendering). */
+    final void checkHasState() {
+        if (!hasState) {
+            throw new IllegalStateException(name() + ": there is nothing to render before reset(). Call reset(seed) first.");
+        }
+    }
+
+    /** {@code action} as an index of {@code Discrete(n)}, or a clear exception naming the choices. */
+    final int discreteAction(Integer action, int n, String choices) {
+        if (action == null || action < 0 || action >= n) {
+            throw new EnvContractException(name() + ": action " + action + " is outside the action space Discrete("
+                    + n + "). Use " + choices + ".");
+        }
+        return action;
+    }
+
+    /**
+     * The single entry of a continuous action. Wrong length and NaN are rejected; values outside the box are
+     * returned as they are, because Gymnasium clips them inside {@code step} (and uses the unclipped value where its
+     * reward does).
+     */
+    final float continuousAction(float[] action) {
+        if (action == null || action.length != 1) {
+            throw new EnvContractException(name() + ": action "
+                    + (action == null ? "null" : Arrays.toString(action)) + " must be a float[1] (the action space is "
+                    + actionSpace() + ").");
+        }
+        float a = action[0];
+        if (Float.isNaN(a)) {
+            throw new EnvContractException(name() + ": action [NaN] is not a number; the action space is "
+                    + actionSpace() + ". Check the policy's output for a NaN (e.g. an exploded log-std).");
+        }
+        return a;
+    }
+
+    /** NumPy's {@code uniform(low, high)}: {@code low + (high - low) * U[0, 1)}. */
+    static double uniform(SplittableRandom rng, double low, double high) {
+        return low + (high - low) * rng.nextDouble();
+    }
+
+    /** NumPy's {@code clip} of a float64 scalar. */
+    static double clip(double x, double low, double high) {
+        return Math.min(Math.max(x, low), high);
+    }
+}
