@@ -48,12 +48,15 @@ public class EnvSpec<O, A> {
     }
 
     /**
-     * An env copy as Gymnasium's {@code make} gives it: checked for contract violations ({@link EnvChecks}) and, when
-     * the spec has one, under its {@link TimeLimit}.
+     * An env copy as Gymnasium's {@code make} gives it: under the spec's {@link TimeLimit} when it has one, and checked
+     * for contract violations ({@link EnvChecks}) outside it, so a step after truncation is refused too.
      */
     public Env<O, A> make(long seed) {
-        Env<O, A> env = new EnvChecks<>(factory.create(seed));
-        return maxEpisodeSteps > 0 ? new TimeLimit<>(env, maxEpisodeSteps) : env;
+        Env<O, A> env = factory.create(seed);
+        if (maxEpisodeSteps > 0) {
+            env = new TimeLimit<>(env, maxEpisodeSteps);
+        }
+        return new EnvChecks<>(env);
     }
 
     public String id() {

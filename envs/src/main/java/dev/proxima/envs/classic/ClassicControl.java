@@ -1,10 +1,7 @@
 package dev.proxima.envs.classic;
 
-import dev.proxima.core.env.Env;
-import dev.proxima.core.env.EnvChecks;
 import dev.proxima.core.env.EnvFactory;
 import dev.proxima.core.env.EnvSpec;
-import dev.proxima.core.env.TimeLimit;
 import java.util.List;
 
 /**
@@ -20,10 +17,6 @@ import java.util.List;
  * </table>
  * {@code spec.make(seed)} gives the env as Gymnasium's {@code make} does: contract-checked and time-limited.
  * {@link ClassicControlProvider} registers these same instances with {@link dev.proxima.core.env.EnvRegistry}.
- *
- * <p>The specs place {@link EnvChecks} <em>outside</em> the {@link TimeLimit} (core's {@code EnvSpec.make} nests it
- * inside), so that the checks also see the {@code truncated} flag and reject a step after truncation, not only after
- * termination. The flags and values are the same either way.
  */
 public final class ClassicControl {
     private static final EnvSpec<float[], Integer> CART_POLE = spec("CartPole-v1", seed -> new CartPole(), 500, 475);
@@ -71,21 +64,7 @@ public final class ClassicControl {
 
     private static <A> EnvSpec<float[], A> spec(String id, EnvFactory<float[], A> factory, int maxEpisodeSteps,
             double rewardThreshold) {
-        return new Spec<>(id, factory, maxEpisodeSteps, rewardThreshold);
+        return new EnvSpec<>(id, factory, maxEpisodeSteps, rewardThreshold);
     }
 
-    /** An {@link EnvSpec} whose {@link #make} wraps the time limit inside the contract checks. */
-    private static final class Spec<O, A> extends EnvSpec<O, A> {
-        private final int maxEpisodeSteps;
-
-        Spec(String id, EnvFactory<O, A> factory, int maxEpisodeSteps, double rewardThreshold) {
-            super(id, factory, maxEpisodeSteps, rewardThreshold);
-            this.maxEpisodeSteps = maxEpisodeSteps;
-        }
-
-        @Override
-        public Env<O, A> make(long seed) {
-            return new EnvChecks<>(new TimeLimit<>(makeUnwrapped(seed), maxEpisodeSteps));
-        }
-    }
 }
