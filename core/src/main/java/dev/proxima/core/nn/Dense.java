@@ -1,0 +1,212 @@
+package dev.proxima.core.nn;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * A fully connected layer {@code y = W x + b} (torch's {@code nn.Linear}) over batches of rows, in float32.
+ *
+ * <p><b>Parameters</b> live in a float64 vector owned by the caller, at an offset: the weight {@code W} as torch
+ * stores it ({@code [out][in]}, row-major, {@code W[j][i]} at {@code offset + j*in + i}), then the bias
+ * ({@code out} values). {@link #load} copies them into float32 working weights, once in each orientation, so that
+ * the forward pass ({@code y += x_i · W[:, i]}) and the input gradient ({@code dx += dy_j · W[j, :]}) are both axpy
+ * loops over contiguous rows (see {@code Kernels} for why that matters to C2).
+ *
+ * <p><b>Batches</b> are jagged: row {@code r} of the input is {@code x[r]} (at least {@code in} floats), of the output
+ * {@code y[r]}. Nothing is allocated per call.
+ */
+public final class Dense {
+
+    /**
+     * Below this many outputs an axpy loop over the outputs is too short to vectorise well; the forward pass then
+     * takes one dot product per output instead (policy and value heads).
+     */
+    private static final int MIN_AXPY_WIDTH = 8;
+
+    private final int in;
+    private final int out;
+    /** {@code w[i][j] = W[j][i]}: one row per input, for the forward axpy. */
+    private final float[][] w;
+    /** {@code wT[j][i] = W[j][i]}: torch's layout, one row per output, for the input-gradient axpy and dots. */
+    private final float[][] wT;
+    private final float[] b;
+    /**
+     * Gradient of W summed over the rows of one backward, kept in whichever orientation makes the inner loop the
+     * longer of {@code in} and {@code out}; flushed into the float64 gradient vector at the end of the call.
+     */
+    private final boolean dWByInput;
+    private final float[][] dW;
+    private final float[] db;
+
+    /**
+     * @param in  inputs per row, at least 1
+     * @param out outputs per row, at least 1
+     */
+    public Dense(int in, int out) {
+        if (in < 1 || out < 1) {
+            throw new IllegalArgumentException("Dense: in = " + in + " and out = " + out + "; both must be >= 1.");
+        }
+        if ((long) in * out + out > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("Dense: " + in + " x " + out + " weights do not fit in one array.");
+        }
+        this.in = in;
+        this.out = out;
+        this.w = Kernels.rows(in, out);
+        this.wT = Kernels.rows(out, in);
+        this.b = new float[out];
+        this.dWByInput = out >= in;
+        this.dW = dWByInput ? Kernels.rows(in, out) : Kernels.rows(out, in);
+        this.db = new float[out];
+    }
+
+    public int in() {
+        return in;
+    }
+
+    public int out() {
+        return out;
+    }
+
+    /** {@code in*out} weights plus {@code out} biases. */
+    public int numParams() {
+        return in * out + out;
+    }
+
+    /**
+     * Writes CleanRL's {@code layer_init(layer, std=gain)} into {@code params} at {@code offset}: an orthogonal
+     * weight times {@code gain} and a zero bias.
+     */
+    public void initOrthogonal(double[] params, int offset, double gain, SplittableRandom rng) {
+        double[] weight = Init.orthogonal(out, in, gain, rng);
+        System.arraycopy(weight, 0, params, offset, weight.length);
+        Arrays.fill(params, offset + in * out, offset + in * out + out, 0.0);
+    }
+
+    /** Copies the float64 parameters at {@code offset} into the float32 working weights. */
+    public void load(double[] params, int offset) {
+        for (int j = 0; j < out; j++) {
+            float[] row = wT[j];
+            int base = offset + j * in;
+            for (int i = 0; i < in; i++) {
+                float v = (float) params[base + i];
+                row[i] = v;
+                w[i][j] = v;
+            }
+            b[j] = (float) params[offset + in * out + j];
+        }
+    }
+
+    /** {@code y[r] = W x[r] + b} for rows {@code r < n} (no activation). */
+    public void forward(float[][] x, int n, float[][] y) {
+        if (out >= MIN_AXPY_WIDTH) {
+            for (int r = 0; r < n; r++) {
+                float[] xr = x[r];
+                float[] yr = y[r];
+                System.arraycopy(b, 0, yr, 0, out);
+                int i = 0;
+                for (; i + 3 < in; i += 4) {
+                    Kernels.axpy4(yr, xr[i], w[i], xr[i + 1], w[i + 1], xr[i + 2], w[i + 2], xr[i + 3], w[i + 3], out);
+                }
+                for (; i < in; i++) {
+                    Kernels.axpy(yr, xr[i], w[i], out);
+                }
+            }
+        } else {
+            for (int r = 0; r < n; r++) {
+                float[] xr = x[r];
+                float[] yr = y[r];
+                for (int j = 0; j < out; j++) {
+                    yr[j] = b[j] + Kernels.dot(wT[j], xr, in);
+                }
+            }
+        }
+    }
+
+    /**
+     * Back-propagates {@code dy} (d loss / d y for rows {@code r < n}) given the inputs {@code x} of that forward pass:
+     * adds dW and db (summed over the rows) to {@code grads} at {@code offset}, in the layout of the parameters, and
+     * writes d loss / d x into {@code dx} unless it is {@code null} (the first layer needs no input gradient).
+     */
+    public void backward(float[][] x, float[][] dy, int n, double[] grads, int offset, float[][] dx) {
+        // db = sum_r dy[r];  dW = sum_r dy[r] ⊗ x[r], four rows per pass over dW.
+        for (int r = 0; r < n; r++) {
+            Kernels.add(db, dy[r], out);
+        }
+        int r = 0;
+        if (dWByInput) { // dW[i][:] += x[r][i] · dy[r][:]
+            for (; r + 3 < n; r += 4) {
+                float[] x0 = x[r], x1 = x[r + 1], x2 = x[r + 2], x3 = x[r + 3];
+                float[] d0 = dy[r], d1 = dy[r + 1], d2 = dy[r + 2], d3 = dy[r + 3];
+                for (int i = 0; i < in; i++) {
+                    Kernels.axpy4(dW[i], x0[i], d0, x1[i], d1, x2[i], d2, x3[i], d3, out);
+                }
+            }
+            for (; r < n; r++) {
+                for (int i = 0; i < in; i++) {
+                    Kernels.axpy(dW[i], x[r][i], dy[r], out);
+                }
+            }
+        } else { // dW[j][:] += dy[r][j] · x[r][:]
+            for (; r + 3 < n; r += 4) {
+                float[] x0 = x[r], x1 = x[r + 1], x2 = x[r + 2], x3 = x[r + 3];
+                float[] d0 = dy[r], d1 = dy[r + 1], d2 = dy[r + 2], d3 = dy[r + 3];
+                for (int j = 0; j < out; j++) {
+                    Kernels.axpy4(dW[j], d0[j], x0, d1[j], x1, d2[j], x2, d3[j], x3, in);
+                }
+            }
+            for (; r < n; r++) {
+                for (int j = 0; j < out; j++) {
+                    Kernels.axpy(dW[j], dy[r][j], x[r], in);
+                }
+            }
+        }
+        if (dx != null) { // dx[r][:] = sum_j dy[r][j] · W[j][:]
+            for (r = 0; r < n; r++) {
+                float[] dxr = dx[r];
+                float[] dyr = dy[r];
+                Arrays.fill(dxr, 0, in, 0f);
+                int j = 0;
+                for (; j + 3 < out; j += 4) {
+                    Kernels.axpy4(dxr, dyr[j], wT[j], dyr[j + 1], wT[j + 1], dyr[j + 2], wT[j + 2], dyr[j + 3],
+                            wT[j + 3], in);
+                }
+                for (; j < out; j++) {
+                    Kernels.axpy(dxr, dyr[j], wT[j], in);
+                }
+            }
+        }
+        flushGrads(grads, offset);
+    }
+
+    /** Adds the float32 sums of this backward to the float64 accumulator and clears them. */
+    private void flushGrads(double[] grads, int offset) {
+        if (dWByInput) {
+            for (int i = 0; i < in; i++) {
+                float[] row = dW[i];
+                for (int j = 0; j < out; j++) {
+                    grads[offset + j * in + i] += row[j];
+                }
+                Arrays.fill(row, 0f);
+            }
+        } else {
+            for (int j = 0; j < out; j++) {
+                float[] row = dW[j];
+                int base = offset + j * in;
+                for (int i = 0; i < in; i++) {
+                    grads[base + i] += row[i];
+                }
+                Arrays.fill(row, 0f);
+            }
+        }
+        int bias = offset + in * out;
+        for (int j = 0; j < out; j++) {
+            grads[bias + j] += db[j];
+        }
+        Arrays.fill(db, 0f);
+    }
+
+    @Override
+    public String toString() {
+        return "Dense(" + in + " -> " + out + ")";
+    }
+}

@@ -1,0 +1,232 @@
+package dev.proxima.core.optim;
+
+/**
+ * Adam (Kingma &amp; Ba 2015, arXiv:1412.6980, Algorithm 1) with the semantics of {@code torch.optim.Adam}, preceded
+ * by {@code clip_grad_norm_} as in CleanRL's update: one call of {@link #step} is
+ * <pre>
+ *   total = sqrt(sum g²);  c = min(maxGradNorm / (total + 1e-6), 1);  g = c·g          (global norm clipping)
+ *   g += weightDecay·p                                                                  (torch's L2 term, 0 by default)
+ *   m = β1·m + (1-β1)·g;   v = β2·v + (1-β2)·g²;   t = t + 1
+ *   p = p - (lr / (1-β1^t)) · m / (sqrt(v) / sqrt(1-β2^t) + eps)
+ * </pre>
+ * Note where eps sits: torch adds it to the bias-corrected {@code sqrt(v̂)}, unlike the paper's {@code sqrt(v̂)+ε}
+ * on uncorrected moments. The defaults are CleanRL's: betas (0.9, 0.999) and {@code eps = 1e-5} (not torch's 1e-8;
+ * the "Adam epsilon" item of the PPO implementation details).
+ *
+ * <p>The learning rate is an argument of each step so the caller can anneal it ({@link LrSchedule}). A NaN or
+ * infinite gradient throws {@link NonFiniteException} before anything changes. The state ({@link #m()},
+ * {@link #v()}, {@link #t()}) round-trips exactly through {@link #restore} for checkpoints. Gradients are read,
+ * never modified. Allocation-free; not thread-safe.
+ */
+public final class Adam {
+
+    public static final double DEFAULT_BETA1 = 0.9;
+    public static final double DEFAULT_BETA2 = 0.999;
+    /** CleanRL's {@code eps=1e-5}. */
+    public static final double DEFAULT_EPS = 1e-5;
+
+    private final int numParams;
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final double[] m;
+    private final double[] v;
+    private long t;
+    private double lastGradNorm = Double.NaN;
+    private double lastClipCoef = Double.NaN;
+
+    /** CleanRL's Adam: betas (0.9, 0.999), eps 1e-5, no weight decay. */
+    public Adam(int numParams) {
+        this(numParams, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPS, 0.0);
+    }
+
+    /**
+     * @param numParams   length of the parameter vector
+     * @param beta1       decay of the first moment, in [0, 1)
+     * @param beta2       decay of the second moment, in [0, 1)
+     * @param eps         added to the denominator, > 0
+     * @param weightDecay torch's L2 penalty coefficient, >= 0
+     */
+    public Adam(int numParams, double beta1, double beta2, double eps, double weightDecay) {
+        StringBuilder problems = new StringBuilder();
+        if (numParams < 0) {
+            problems.append("\n  - numParams = ").append(numParams).append(": must be >= 0.");
+        }
+        if (!(beta1 >= 0 && beta1 < 1)) {
+            problems.append("\n  - beta1 = ").append(beta1).append(": must be in [0, 1), e.g. 0.9.");
+        }
+        if (!(beta2 >= 0 && beta2 < 1)) {
+            problems.append("\n  - beta2 = ").append(beta2).append(": must be in [0, 1), e.g. 0.999.");
+        }
+        if (!(eps > 0 && eps < Double.POSITIVE_INFINITY)) {
+            problems.append("\n  - eps = ").append(eps).append(": must be finite and > 0, e.g. 1e-5.");
+        }
+        if (!(weightDecay >= 0 && weightDecay < Double.POSITIVE_INFINITY)) {
+            problems.append("\n  - weightDecay = ").append(weightDecay).append(": must be finite and >= 0.");
+        }
+        if (problems.length() > 0) {
+            throw new IllegalArgumentException("Adam: invalid settings" + problems);
+        }
+        this.numParams = numParams;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.m = new double[numParams];
+        this.v = new double[numParams];
+    }
+
+    /** One step without gradient clipping; returns the gradient's global norm. */
+    public double step(double[] params, double[] grads, double lr) {
+        return step(params, grads, lr, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * One step: clips {@code grads} (as a copy in flight; the array is not modified) to the global norm
+     * {@code maxGradNorm} and updates {@code params} in place.
+     *
+     * @param lr          learning rate of this step, finite and >= 0
+     * @param maxGradNorm clipping threshold, > 0; {@code Double.POSITIVE_INFINITY} disables clipping
+     * @return the global gradient norm before clipping (CleanRL does not log it; useful to watch divergence)
+     * @throws NonFiniteException if a gradient is NaN or infinite; nothing is modified then
+     */
+    public double step(double[] params, double[] grads, double lr, double maxGradNorm) {
+        if (params.length != numParams || grads.length != numParams) {
+            throw new IllegalArgumentException("Adam.step: params has " + params.length + " and grads "
+                    + grads.length + " entries; this optimiser was made for " + numParams + ".");
+        }
+        if (!(lr >= 0 && lr < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("Adam.step: lr = " + lr + "; the learning rate must be finite and >= 0.");
+        }
+        if (!(maxGradNorm > 0)) {
+            throw new IllegalArgumentException("Adam.step: maxGradNorm = " + maxGradNorm
+                    + "; must be > 0 (CleanRL uses 0.5), or Double.POSITIVE_INFINITY for no clipping.");
+        }
+        double total = GradClip.globalNorm(grads, numParams);
+        if (!(total < Double.POSITIVE_INFINITY)) {
+            int i = firstNonFinite(grads);
+            throw new NonFiniteException("gradient", i, grads[i], " (of " + numParams + ") at Adam step " + (t + 1)
+                    + "; parameters and optimiser state are unchanged (still those after step " + t + "). Likely "
+                    + "a NaN observation or reward, or a diverging loss: check the env, lower learningRate or clip.");
+        }
+        double coef = GradClip.clipCoef(total, maxGradNorm);
+
+        long step = t + 1;
+        double bias1 = 1.0 - Math.pow(beta1, step);
+        double bias2Sqrt = Math.sqrt(1.0 - Math.pow(beta2, step));
+        double stepSize = lr / bias1;
+        double oneMinusBeta1 = 1.0 - beta1;
+        double oneMinusBeta2 = 1.0 - beta2;
+        double[] m = this.m;
+        double[] v = this.v;
+        for (int i = 0; i < numParams; i++) {
+            double g = grads[i] * coef + weightDecay * params[i];
+            double mi = beta1 * m[i] + oneMinusBeta1 * g;
+            double vi = beta2 * v[i] + oneMinusBeta2 * g * g;
+            m[i] = mi;
+            v[i] = vi;
+            params[i] -= stepSize * (mi / (Math.sqrt(vi) / bias2Sqrt + eps));
+        }
+        t = step;
+        lastGradNorm = total;
+        lastClipCoef = coef;
+        return total;
+    }
+
+    private static int firstNonFinite(double[] a) {
+        for (int i = 0; i < a.length; i++) {
+            if (!Double.isFinite(a[i])) {
+                return i;
+            }
+        }
+        throw new AssertionError("no non-finite entry although the norm is not finite");
+    }
+
+    /** Global gradient norm before clipping of the last step (NaN before the first). */
+    public double lastGradNorm() {
+        return lastGradNorm;
+    }
+
+    /** The factor the last step multiplied gradients by: {@code min(maxGradNorm/(norm+1e-6), 1)}. */
+    public double lastClipCoef() {
+        return lastClipCoef;
+    }
+
+    /** Steps taken (torch's {@code state['step']}). */
+    public long t() {
+        return t;
+    }
+
+    /** A copy of the first moment ({@code exp_avg}). */
+    public double[] m() {
+        return m.clone();
+    }
+
+    /** A copy of the second moment ({@code exp_avg_sq}). */
+    public double[] v() {
+        return v.clone();
+    }
+
+    public int numParams() {
+        return numParams;
+    }
+
+    public double beta1() {
+        return beta1;
+    }
+
+    public double beta2() {
+        return beta2;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    /**
+     * Sets the state to what {@link #m()}, {@link #v()} and {@link #t()} returned (e.g. from a checkpoint); the
+     * next step continues exactly as the saved optimiser would have.
+     */
+    public void restore(double[] m, double[] v, long t) {
+        if (m.length != numParams || v.length != numParams) {
+            throw new IllegalArgumentException("Adam.restore: m has " + m.length + " and v " + v.length
+                    + " entries; this optimiser has " + numParams + " parameters. Was the checkpoint made for "
+                    + "another network?");
+        }
+        if (t < 0) {
+            throw new IllegalArgumentException("Adam.restore: t = " + t + "; the step count must be >= 0.");
+        }
+        for (int i = 0; i < numParams; i++) {
+            if (!Double.isFinite(m[i])) {
+                throw new NonFiniteException("m", i, m[i], " in Adam.restore; the checkpoint is corrupt.");
+            }
+            if (!(v[i] >= 0 && v[i] < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("Adam.restore: v[" + i + "] = " + v[i]
+                        + "; second moments are finite and >= 0. The checkpoint is corrupt.");
+            }
+        }
+        System.arraycopy(m, 0, this.m, 0, numParams);
+        System.arraycopy(v, 0, this.v, 0, numParams);
+        this.t = t;
+    }
+
+    /** An independent optimiser with the same settings and state. */
+    public Adam copy() {
+        Adam c = new Adam(numParams, beta1, beta2, eps, weightDecay);
+        c.restore(m, v, t);
+        c.lastGradNorm = lastGradNorm;
+        c.lastClipCoef = lastClipCoef;
+        return c;
+    }
+
+    @Override
+    public String toString() {
+        return "Adam(betas=(" + beta1 + ", " + beta2 + "), eps=" + eps + ", weightDecay=" + weightDecay + ", t=" + t
+                + ", numParams=" + numParams + ")";
+    }
+}
