@@ -1,0 +1,12 @@
+package dev.proxima.core.ppo;
+
+/** Called after every update with its statistics; a SAM type, so Java and Kotlin lambdas both fit. */
+@FunctionalInterface
+public interface UpdateListener {
+    void onUpdate(UpdateStats stats);
+
+    /** A listener that does nothing. */
+    static UpdateListener none() {
+        return s -> {};
+    }
+}
