@@ -45,7 +45,8 @@ final class Speed {
     static final String USAGE = """
             speed [--warmup 30] [--updates 200] [--repeats 3] [--workers N (default: all cores, at most 4)]
                   [--solve-seeds 1-5] [--solve-max-steps 100k] [--eval-every 4] [--solve-episodes 10]
-                  [--fma-millis 1000] [--out docs/bench]""";
+                  [--fma-millis 1000] [--parts throughput,solve,peak] [--set name=value]... [--out docs/bench]
+              --set changes the TUNED preset of the time-to-solve runs (to try a variant); --parts runs a subset.""";
 
     private Speed() {}
 
@@ -66,8 +67,16 @@ final class Speed {
         int evalEvery = o.intValue("eval-every", 4);
         int solveEpisodes = o.intValue("solve-episodes", 10);
         long fmaMillis = o.longValue("fma-millis", 1000);
+        List<String> parts = List.of(o.string("parts", "throughput,solve,peak").split(","));
+        List<String> sets = o.all("set");
         Path out = Path.of(o.string("out", "docs/bench"));
         o.checkAllRead(USAGE);
+        for (String p : parts) {
+            if (!List.of("throughput", "solve", "peak").contains(p)) {
+                throw new BenchException("speed: --parts " + p + ": unknown part; use throughput, solve and/or peak.");
+            }
+        }
+        Runs.config("CartPole-v1", 1, Preset.TUNED, sets); // fails early on a bad --set
         if (warmup < 0 || updates < 1 || repeats < 1 || workers < 1 || evalEvery < 1 || solveEpisodes < 1
                 || fmaMillis < 1) {
             throw new BenchException("speed: --updates, --repeats, --workers, --eval-every, --solve-episodes and"
@@ -76,9 +85,10 @@ final class Speed {
 
         resetPeaks();
         PpoConfig shape = cleanRlCartPole(1);
+        double[] load = loadAverage();
         List<Throughput> tps = new ArrayList<>();
         List<Integer> workerCounts = workers == 1 ? List.of(1) : List.of(1, workers);
-        for (int w : workerCounts) {
+        for (int w : parts.contains("throughput") ? workerCounts : List.<Integer>of()) {
             Throughput best = null;
             for (int r = 0; r < repeats; r++) {
                 Throughput t = throughput(shape, w, warmup, updates);
@@ -92,9 +102,10 @@ final class Speed {
         }
 
         List<Solve> solves = new ArrayList<>();
-        for (int w : workerCounts) {
+        for (int w : parts.contains("solve") ? workerCounts : List.<Integer>of()) {
             for (long seed : solveSeeds) {
-                Solve s = timeToSolve(seed, w, solveMax, evalEvery, solveEpisodes);
+                Solve s = timeToSolve(Runs.config("CartPole-v1", seed, Preset.TUNED, sets), w, solveMax, evalEvery,
+                        solveEpisodes);
                 System.out.printf(Locale.ROOT, "time to solve, seed %d, %d worker(s): %s%n", seed, w,
                         Double.isNaN(s.seconds()) ? "not solved in " + solveMax + " steps"
                                 : String.format(Locale.ROOT, "%.2f s, %d steps", s.seconds(), s.steps()));
@@ -105,8 +116,9 @@ final class Speed {
         double peakHeap = peakHeapBytes();
         long[] rss = rssKb();
 
-        double peak1 = FmaPeak.measure(1, 3, fmaMillis);
-        double peakAll = cores > 1 ? FmaPeak.measure(cores, 3, fmaMillis) : peak1;
+        boolean peak = parts.contains("peak");
+        double peak1 = peak ? FmaPeak.measure(1, 3, fmaMillis) : Double.NaN;
+        double peakAll = peak && cores > 1 ? FmaPeak.measure(cores, 3, fmaMillis) : peak1;
         double flopsPerUpdate = Flops.perUpdate(shape, 4, 2);
         double stepsPerUpdate = shape.batchSize();
 
@@ -114,6 +126,7 @@ final class Speed {
         kv.put("cores", Integer.toString(cores));
         kv.put("cpu", cpuModel());
         kv.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        kv.put("load_average_1min_at_start", num(load[0]));
         for (Throughput t : tps) {
             String k = "throughput_" + t.workers() + "w";
             kv.put(k + "_steps_per_s", num(t.stepsPerSecond()));
@@ -132,16 +145,19 @@ final class Speed {
         kv.put("fma_peak_all_gflops", num(peakAll / 1e9));
         kv.put("flops_per_update", num(flopsPerUpdate));
         kv.put("flops_per_step", num(flopsPerUpdate / stepsPerUpdate));
-        Throughput one = tps.get(0);
-        kv.put("train_fraction_of_peak_1t", num(one.stepsPerSecond() / stepsPerUpdate * flopsPerUpdate / peak1));
+        if (!tps.isEmpty()) {
+            kv.put("train_fraction_of_peak_1t",
+                    num(tps.get(0).stepsPerSecond() / stepsPerUpdate * flopsPerUpdate / peak1));
+        }
 
         try {
             Files.createDirectories(out);
             StringBuilder csv = new StringBuilder("key,value\n");
             kv.forEach((k, v) -> csv.append(k).append(',').append(v.replace(',', ' ')).append('\n'));
             Files.writeString(out.resolve("speed.csv"), csv.toString(), StandardCharsets.UTF_8);
-            String md = markdown(tps, solves, workerCounts, solveMax, solveEpisodes, evalEvery, peakHeap, rss, peak1,
-                    peakAll, flopsPerUpdate, stepsPerUpdate, cores, warmup, updates, repeats);
+            String md = markdown(tps, solves, parts.contains("solve") ? workerCounts : List.of(), solveMax,
+                    solveEpisodes, evalEvery, peakHeap, rss, peak1, peakAll, flopsPerUpdate, stepsPerUpdate, cores,
+                    warmup, updates, repeats, load, sets);
             Files.writeString(out.resolve("speed.md"), md, StandardCharsets.UTF_8);
             System.out.println(md);
         } catch (IOException e) {
@@ -176,9 +192,8 @@ final class Speed {
         }
     }
 
-    static Solve timeToSolve(long seed, int workers, long maxSteps, int evalEvery, int episodes) {
-        PpoConfig config = PpoConfig.builder().env(EnvRegistry.global().spec("CartPole-v1")).seed(seed)
-                .preset(Preset.TUNED).build();
+    static Solve timeToSolve(PpoConfig config, int workers, long maxSteps, int evalEvery, int episodes) {
+        long seed = config.seed();
         long nanos = 0;
         try (Stages s = new Stages(config, maxSteps, Math.min(workers, config.numEnvs()));
                 Sampler sampler = new Sampler(s)) {
@@ -326,6 +341,16 @@ final class Speed {
         return sum;
     }
 
+    /** The 1- and 5-minute load averages (NaN where there is no procfs): how busy the machine was. */
+    static double[] loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1])};
+        } catch (IOException | RuntimeException e) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+    }
+
     static String cpuModel() {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
@@ -343,43 +368,66 @@ final class Speed {
 
     private static String markdown(List<Throughput> tps, List<Solve> solves, List<Integer> workerCounts, long solveMax,
             int solveEpisodes, int evalEvery, double peakHeap, long[] rss, double peak1, double peakAll,
-            double flopsPerUpdate, double stepsPerUpdate, int cores, int warmup, int updates, int repeats) {
+            double flopsPerUpdate, double stepsPerUpdate, int cores, int warmup, int updates, int repeats,
+            double[] load, List<String> sets) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "Machine: %s, %d cores available to the JVM; %s %s.%n%n", cpuModel(), cores,
-                System.getProperty("java.vm.name"), System.getProperty("java.runtime.version")));
-        s.append("End-to-end training throughput, CartPole-v1, CleanRL ppo.py shape (4 envs × 128 steps, 4 epochs × 4"
-                + " minibatches, separate 64-64 tanh); ").append(updates).append(" timed updates after ")
+        s.append(String.format(Locale.ROOT, "Machine: %s, %d cores available to the JVM; %s %s. Load average when the"
+                + " run started: %.2f (1 min), %.2f (5 min).%n", cpuModel(), cores,
+                System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), load[0], load[1]));
+        if (!tps.isEmpty()) {
+            throughputTable(s, tps, flopsPerUpdate / stepsPerUpdate, warmup, updates, repeats);
+        }
+        if (!solves.isEmpty()) {
+            solveTable(s, solves, workerCounts, solveMax, solveEpisodes, evalEvery, sets);
+        }
+        s.append(String.format(Locale.ROOT, "%nMemory: peak heap in use ≤ %.1f MB (sum of the heap pools' peaks);"
+                + " peak resident set %s.%n", peakHeap / 1e6, rss[1] < 0 ? "n/a"
+                        : String.format(Locale.ROOT, "%.1f MB", rss[1] / 1024.0)));
+        s.append(String.format(Locale.ROOT, "%nFLOPs: %.3g per update (%.0f per env step, counted analytically:"
+                + " dense forward/backward and Adam).", flopsPerUpdate, flopsPerUpdate / stepsPerUpdate));
+        if (!Double.isNaN(peak1)) {
+            s.append(String.format(Locale.ROOT, " FMA kernel peak: %.1f GFLOP/s on 1 thread, %.1f GFLOP/s on %d.",
+                    peak1 / 1e9, peakAll / 1e9, cores));
+            if (!tps.isEmpty()) {
+                double achieved = tps.get(0).stepsPerSecond() * flopsPerUpdate / stepsPerUpdate;
+                s.append(String.format(Locale.ROOT, " Training with 1 worker reaches %.2f GFLOP/s = %.1f%% of the"
+                        + " 1-thread peak.", achieved / 1e9, 100 * achieved / peak1));
+            }
+        }
+        return s.append('\n').toString();
+    }
+
+    private static void throughputTable(StringBuilder s, List<Throughput> tps, double flopsPerStep, int warmup,
+            int updates, int repeats) {
+        s.append("\nEnd-to-end training throughput, CartPole-v1, CleanRL ppo.py shape (4 envs × 128 steps, 4 epochs ×"
+                + " 4 minibatches, separate 64-64 tanh); ").append(updates).append(" timed updates after ")
                 .append(warmup).append(" warm-up updates, best of ").append(repeats).append(":\n\n");
         s.append("| sampling workers | env steps/s | time sampling | time optimising | allocated per env step |"
                 + " training FLOP rate |\n|---|---|---|---|---|---|\n");
         for (Throughput t : tps) {
             s.append(String.format(Locale.ROOT, "| %d | %,.0f | %.0f%% | %.0f%% | %.1f B | %.2f GFLOP/s |%n",
                     t.workers(), t.stepsPerSecond(), 100 * t.sampleShare(), 100 * (1 - t.sampleShare()),
-                    t.bytesPerStep(), t.stepsPerSecond() / stepsPerUpdate * flopsPerUpdate / 1e9));
+                    t.bytesPerStep(), t.stepsPerSecond() * flopsPerStep / 1e9));
         }
+    }
+
+    private static void solveTable(StringBuilder s, List<Solve> solves, List<Integer> workerCounts, long solveMax,
+            int solveEpisodes, int evalEvery, List<String> sets) {
         s.append(String.format(Locale.ROOT, "%nTime to solve CartPole-v1 with preset TUNED (training wall seconds"
                 + " until the deterministic evaluation over %d episodes, run every %d updates, reaches 475;"
-                + " evaluation time excluded; cap %,d steps):%n%n", solveEpisodes, evalEvery, solveMax));
+                + " evaluation time excluded; cap %,d steps)%s:%n%n", solveEpisodes, evalEvery, solveMax,
+                sets.isEmpty() ? "" : ", with " + String.join(", ", sets)));
         s.append("| sampling workers | seed | seconds | env steps |\n|---|---|---|---|\n");
         for (Solve v : solves) {
             s.append(String.format(Locale.ROOT, "| %d | %d | %s | %s |%n", v.workers(), v.seed(),
                     Double.isNaN(v.seconds()) ? "not solved" : String.format(Locale.ROOT, "%.2f", v.seconds()),
                     v.steps() < 0 ? "-" : String.format(Locale.ROOT, "%,d", v.steps())));
         }
+        s.append('\n');
         for (int w : workerCounts) {
             double[] secs = solves.stream().filter(v -> v.workers() == w).mapToDouble(Solve::seconds).toArray();
-            s.append(String.format(Locale.ROOT, "%nMedian with %d worker(s): %.2f s.", w, median(secs)));
+            s.append(String.format(Locale.ROOT, "Median with %d worker(s): %.2f s.%n", w, median(secs)));
         }
-        s.append(String.format(Locale.ROOT, "%n%nMemory: peak heap in use ≤ %.1f MB (sum of the heap pools' peaks);"
-                + " peak resident set %s.%n", peakHeap / 1e6, rss[1] < 0 ? "n/a"
-                        : String.format(Locale.ROOT, "%.1f MB", rss[1] / 1024.0)));
-        double achieved = tps.get(0).stepsPerSecond() / stepsPerUpdate * flopsPerUpdate;
-        s.append(String.format(Locale.ROOT, "%nFLOPs: %.3g per update (%.0f per env step, counted analytically:"
-                + " dense forward/backward and Adam). FMA kernel peak: %.1f GFLOP/s on 1 thread, %.1f GFLOP/s on"
-                + " %d. Training with 1 worker reaches %.2f GFLOP/s = %.1f%% of the 1-thread peak.%n",
-                flopsPerUpdate, flopsPerUpdate / stepsPerUpdate, peak1 / 1e9, peakAll / 1e9, cores, achieved / 1e9,
-                100 * achieved / peak1));
-        return s.toString();
     }
 
     static double median(double[] x) {
