@@ -24,7 +24,7 @@ final class Flops {
 
     private Flops() {}
 
-    /** FLOPs of one update of {@code config} on an env with {@code obsDim} inputs and {@code policyDim} head outputs. */
+    /** FLOPs of one update of {@code config} on an env with {@code obsDim} inputs and {@code policyDim} outputs. */
     static double perUpdate(PpoConfig config, int obsDim, int policyDim) {
         if (!(config.network() instanceof Network n) || n.isShared()) {
             throw new BenchException("FLOP count is written for separate MLP networks; got " + config.network());

@@ -19,8 +19,8 @@ final class Options {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (!a.startsWith("--") || a.length() < 3) {
-                throw new BenchException(command + ": unexpected argument \"" + a + "\". Options look like --name value;"
-                        + " see `Bench help`.");
+                throw new BenchException(command + ": unexpected argument \"" + a + "\". Options look like"
+                        + " --name value; see `Bench help`.");
             }
             String name = a.substring(2);
             String value;

@@ -38,15 +38,28 @@ final class Quality {
 
     static final List<Row> ROWS = List.of(
             new Row("CartPole-v1", 100_000, 475, true,
-                    "SB3 zoo 500.0 ± 0.0 @100k [1]; CleanRL ppo.py 492.4 ± 13.1 @500k [2]"),
+                    "SB3 zoo 500.0 ± 0.0 @100k [1]; CleanRL ppo.py 490.0 ± 6.1 @500k [2]"),
             new Row("Acrobot-v1", 500_000, -85, false,
-                    "CleanRL ppo.py -86.4 @500k [2]; SB3 zoo -73.5 ± 18.3 @1M [1]"),
+                    "CleanRL ppo.py -86.4 ± 1.3 @500k [2]; SB3 zoo -73.5 ± 18.2 @1M [1]"),
             new Row("MountainCar-v0", 1_000_000, -110, false,
-                    "SB3 zoo -110.4 ± 19.5 @1M [1]; CleanRL ppo.py -200 (does not learn) [2]"),
+                    "SB3 zoo -110.4 ± 19.5 @1M [1]; CleanRL ppo.py -200.0 ± 0.0 @500k (does not learn) [2]"),
             new Row("Pendulum-v1", 200_000, -200, false,
-                    "SB3 zoo -172.2 ± 104.7 @100k, with gSDE [1]; RLlib test bar -300 @400k [3]"),
+                    "SB3 zoo -172.2 ± 104.2 @100k, with gSDE [1]; RLlib tuned example passes at -300 @400k [3]"),
             new Row("MountainCarContinuous-v0", 100_000, 90, false,
-                    "SB3 zoo 88.3 ± 2.6 @20k, with gSDE [1]; Gymnasium threshold 90"));
+                    "SB3 zoo 88.3 ± 2.6 @20k, with gSDE [1]; Gymnasium's reward threshold 90"));
+
+    /** The sources of the anchors, and what their ± means (it differs between them). */
+    static final String SOURCES = String.join("\n",
+            "[1] rl-baselines3-zoo `benchmark.md`"
+                    + " (https://github.com/DLR-RM/rl-baselines3-zoo/blob/master/benchmark.md): one trained agent per"
+                    + " env, deterministic policy; ± is the std over its evaluation episodes.",
+            "[2] CleanRL docs, ppo.py (https://docs.cleanrl.dev/rl-algorithms/ppo/#ppopy): mean training episodic"
+                    + " return (sampled policy) of 3 seeds; ± over the seeds.",
+            "[3] RLlib `tuned_examples/ppo/pendulum_ppo.py` (https://github.com/ray-project/ray): the example's"
+                    + " default pass criterion, return -300 within 400k steps.",
+            "Proxima: mean over training seeds 1-5 of each run's mean return over 100 episodes; ± is the std over the"
+                    + " seeds, the worst seed in parentheses. The step count is a whole number of updates (rollouts)"
+                    + " within the budget.", "");
 
     static final Map<String, Long> BUDGETS;
 
@@ -217,8 +230,11 @@ final class Quality {
             double sampled = rs.stream().mapToDouble(RunRow::sampledMean).average().orElse(Double.NaN);
             boolean met = row.everySeed() ? worst >= row.target() : mean >= row.target();
             String target = "≥ " + fmt0(row.target()) + (row.everySeed() ? " every seed" : " mean");
+            long budget = stepsOverride > 0 ? stepsOverride : row.budget();
+            String steps = rs.get(0).steps() == budget ? steps(budget)
+                    : String.format(Locale.ROOT, "%,d of %s", rs.get(0).steps(), steps(budget));
             s.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f ± %.1f (%.1f) | %s | %.1f | %s |%n", row.env(),
-                    steps(rs.get(0).steps()), target, mean, sd, worst, met ? "yes" : "**no**", sampled,
+                    steps, target, mean, sd, worst, met ? "yes" : "**no**", sampled,
                     row.anchors()));
         }
         s.append("\nPer seed (mean return over ").append(episodes).append(" deterministic episodes; training wall"
@@ -241,6 +257,7 @@ final class Quality {
             }
             s.append('\n');
         }
+        s.append('\n').append(SOURCES.replace("\n", "\n\n"));
         if (stepsOverride > 0) {
             s.append("\nReduced run: every env trained for ").append(stepsOverride)
                     .append(" steps instead of its budget, so the targets do not apply.\n");

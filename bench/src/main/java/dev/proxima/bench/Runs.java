@@ -27,8 +27,8 @@ final class Runs {
      * @param curveEpisodes episodes at each point of the learning curve
      * @param curvePoints   points of the learning curve (evenly spaced in env steps, the last at the budget)
      * @param deterministic act with the distribution's mode (SB3 zoo's default) instead of sampling
-     * @param seedBase      the final evaluation's env seed is {@code seedBase + training seed}; the curve's
-     *                      {@code seedBase + 1_000_000 + training seed}
+     * @param seedBase      the final evaluation's env seed is {@code seedBase + training seed}; curve point {@code k}'s
+     *                      is {@code seedBase + 1_000_000 + 1_000 · training seed + k}
      */
     record Eval(int episodes, int curveEpisodes, int curvePoints, boolean deterministic, long seedBase) {}
 

@@ -43,7 +43,7 @@ import java.util.concurrent.Future;
  */
 final class Speed {
     static final String USAGE = """
-            speed [--warmup 30] [--updates 200] [--repeats 3] [--workers N (default: all cores, at most 4)]
+            speed [--warmup 100] [--updates 300] [--repeats 3] [--workers N (default: all cores, at most 4)]
                   [--solve-seeds 1-5] [--solve-max-steps 100k] [--eval-every 4] [--solve-episodes 10]
                   [--fma-millis 1000] [--parts throughput,solve,peak] [--set name=value]... [--out docs/bench]
               --set changes the TUNED preset of the time-to-solve runs (to try a variant); --parts runs a subset.""";
@@ -51,14 +51,15 @@ final class Speed {
     private Speed() {}
 
     /** Throughput of one configuration: env steps/s over the timed updates and where the time went. */
-    record Throughput(int workers, double stepsPerSecond, double sampleShare, double bytesPerStep, double seconds) {}
+    record Throughput(int workers, double stepsPerSecond, double sampleShare, double bytesPerStep, double seconds,
+            double liveHeapBytes) {}
 
     /** One time-to-solve run: seconds and steps until solved, or NaN/-1 if the step cap came first. */
     record Solve(long seed, int workers, double seconds, long steps, double evalReturn) {}
 
     static void run(Options o) {
-        int warmup = o.intValue("warmup", 30);
-        int updates = o.intValue("updates", 200);
+        int warmup = o.intValue("warmup", 100);
+        int updates = o.intValue("updates", 300);
         int repeats = o.intValue("repeats", 3);
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = o.intValue("workers", Math.min(cores, 4));
@@ -119,7 +120,7 @@ final class Speed {
         boolean peak = parts.contains("peak");
         double peak1 = peak ? FmaPeak.measure(1, 3, fmaMillis) : Double.NaN;
         double peakAll = peak && cores > 1 ? FmaPeak.measure(cores, 3, fmaMillis) : peak1;
-        double flopsPerUpdate = Flops.perUpdate(shape, 4, 2);
+        double flopsPerUpdate = Flops.perUpdate(shape, 4, 2); // CartPole: 4 observations in, 2 logits out
         double stepsPerUpdate = shape.batchSize();
 
         Map<String, String> kv = new LinkedHashMap<>();
@@ -134,12 +135,15 @@ final class Speed {
             kv.put(k + "_bytes_per_step", num(t.bytesPerStep()));
             kv.put(k + "_gflops", num(t.stepsPerSecond() / stepsPerUpdate * flopsPerUpdate / 1e9));
         }
-        for (int w : workerCounts) {
+        for (int w : parts.contains("solve") ? workerCounts : List.<Integer>of()) {
             double[] secs = solves.stream().filter(s -> s.workers() == w).mapToDouble(Solve::seconds).toArray();
             kv.put("solve_" + w + "w_median_s", num(median(secs)));
             kv.put("solve_" + w + "w_max_s", num(Arrays.stream(secs).max().orElse(Double.NaN)));
         }
         kv.put("peak_heap_mb", num(peakHeap / 1e6));
+        if (!tps.isEmpty()) {
+            kv.put("live_heap_mb", num(tps.get(0).liveHeapBytes() / 1e6));
+        }
         kv.put("peak_rss_mb", rss[1] < 0 ? "NaN" : num(rss[1] / 1024.0));
         kv.put("fma_peak_1t_gflops", num(peak1 / 1e9));
         kv.put("fma_peak_all_gflops", num(peakAll / 1e9));
@@ -188,7 +192,7 @@ final class Speed {
             double seconds = (t1 - t0) / 1e9;
             double steps = (double) updates * config.batchSize();
             return new Throughput(workers, steps / seconds, sampleNanos / 1e9 / seconds,
-                    alloc < 0 ? Double.NaN : alloc / steps, seconds);
+                    alloc < 0 ? Double.NaN : alloc / steps, seconds, liveHeapBytes());
         }
     }
 
@@ -293,6 +297,13 @@ final class Speed {
         }
     }
 
+    /** Heap in use right after a full collection: what the run keeps alive (the caller holds the run). */
+    private static double liveHeapBytes() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
     /** Sum of the heap pools' peaks: an upper bound of the peak heap in use (pools peak at different times). */
     private static double peakHeapBytes() {
         double sum = 0;
@@ -380,9 +391,11 @@ final class Speed {
         if (!solves.isEmpty()) {
             solveTable(s, solves, workerCounts, solveMax, solveEpisodes, evalEvery, sets);
         }
-        s.append(String.format(Locale.ROOT, "%nMemory: peak heap in use ≤ %.1f MB (sum of the heap pools' peaks);"
-                + " peak resident set %s.%n", peakHeap / 1e6, rss[1] < 0 ? "n/a"
-                        : String.format(Locale.ROOT, "%.1f MB", rss[1] / 1024.0)));
+        s.append(String.format(Locale.ROOT, "%nMemory: peak heap in use ≤ %.1f MB over the whole run (sum of the"
+                + " heap pools' peaks, garbage included)%s; peak resident set of the JVM %s.%n", peakHeap / 1e6,
+                tps.isEmpty() ? "" : String.format(Locale.ROOT, ", %.1f MB live after a full GC during training",
+                        tps.get(0).liveHeapBytes() / 1e6),
+                rss[1] < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MB", rss[1] / 1024.0)));
         s.append(String.format(Locale.ROOT, "%nFLOPs: %.3g per update (%.0f per env step, counted analytically:"
                 + " dense forward/backward and Adam).", flopsPerUpdate, flopsPerUpdate / stepsPerUpdate));
         if (!Double.isNaN(peak1)) {

@@ -46,7 +46,8 @@ final class Tune {
             for (int i = 0; i < r.curve().length; i++) {
                 c.append(String.format(Locale.ROOT, " %.0f", r.curve()[i]));
             }
-            System.out.printf(Locale.ROOT, "seed %d: eval %.1f ± %.1f  other %.1f  train %.1f  (%.1f s, %.0f steps/s)  curve%s%n",
+            System.out.printf(Locale.ROOT,
+                    "seed %d: eval %.1f ± %.1f  other %.1f  train %.1f  (%.1f s, %.0f steps/s)  curve%s%n",
                     seed, r.mean(), r.eval().stdReturn(), r.other().meanReturn(), r.trainReturn(), r.trainSeconds(),
                     r.steps() / r.trainSeconds(), c);
             return r;
