@@ -50,13 +50,13 @@ internal class EnvsCommand(private val ctx: Cli.Context) {
             |class path (META-INF/services/dev.proxima.core.env.EnvProvider).
         """.trimMargin()
 
-        /** A space in one short cell: a Box with per-dimension bounds shows only its shape. */
+        /** A space in one short cell: a Box with per-dimension bounds shows only its shape, `Box((4,), float32)`. */
         internal fun describe(space: Space<*>): String = when (space) {
             is Box -> {
                 val uniform = (0 until space.flatDim()).all { space.low(it) == space.low(0) && space.high(it) == space.high(0) }
                 if (uniform) space.toString()
-                else "Box(" + space.shape().joinToString(",", postfix = if (space.shape().size == 1) "," else "") +
-                    ", float32)"
+                else "Box((" + space.shape().joinToString(",", postfix = if (space.shape().size == 1) "," else "") +
+                    "), float32)"
             }
             else -> space.toString()
         }

@@ -19,8 +19,14 @@ import kotlin.script.experimental.annotations.KotlinScript
  * class path.
  */
 @KotlinScript(
-    displayName = "Proxima PPO script",
-    fileExtension = "ppo.kts",
+    displayName = PpoScript.DISPLAY_NAME,
+    fileExtension = PpoScript.FILE_EXTENSION,
     compilationConfiguration = PpoScriptCompilationConfiguration::class,
 )
-abstract class PpoScript
+abstract class PpoScript {
+    companion object {
+        /** The extension that makes a file a Proxima script, without the leading dot. */
+        const val FILE_EXTENSION = "ppo.kts"
+        const val DISPLAY_NAME = "Proxima PPO script"
+    }
+}

@@ -26,7 +26,8 @@ class Progress(
     val tableEvery: Int = maxOf(1, numUpdates / 10)
 
     private val start = nanoTime()
-    private var lastDraw = Long.MIN_VALUE
+    private var lastDraw = 0L
+    private var drawn = false
     private var headerPrinted = false
     private var barShown = false
 
@@ -40,8 +41,9 @@ class Progress(
         }
         if (interactive) {
             val now = nanoTime()
-            if (now - lastDraw >= 100_000_000L || stats.update() == numUpdates) {
+            if (!drawn || now - lastDraw >= 100_000_000L || stats.update() == numUpdates) {
                 lastDraw = now
+                drawn = true
                 drawBar(stats.globalStep(), recentReturn, now)
             }
         }
@@ -59,7 +61,7 @@ class Progress(
             barShown = false
         }
         out.println(text)
-        if (interactive && lastDraw != Long.MIN_VALUE) {
+        if (interactive && drawn) {
             out.print(lastBar)
             barShown = true
         }
@@ -73,7 +75,7 @@ class Progress(
             barShown = false
             out.flush()
         }
-        lastDraw = Long.MIN_VALUE
+        drawn = false
     }
 
     private var lastBar = ""

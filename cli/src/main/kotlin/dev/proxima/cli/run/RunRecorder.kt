@@ -20,6 +20,7 @@ import java.util.ArrayDeque
  * @param evalSeed    seed of the evaluation episodes (the same for every evaluation, so they are comparable)
  * @param onBest      called with the agent whenever an evaluation beats every earlier one (to save the best
  *                    checkpoint); ties go to the later agent, which has trained longer
+ * @param onEvalDone  called after each evaluation during training (to refresh the last checkpoint)
  */
 class RunRecorder(
     val dir: Path,
@@ -29,6 +30,7 @@ class RunRecorder(
     private val evalEvery: Int,
     private val evalSeed: Long,
     private val onBest: (Agent, EvalPoint) -> Unit = { _, _ -> },
+    private val onEvalDone: (RunHandle) -> Unit = {},
 ) : Closeable {
     private val csv: MetricsCsv
     private val events: EventFileWriter
@@ -69,10 +71,10 @@ class RunRecorder(
     val recentReturn: Double get() = recent.mean()
 
     /**
-     * Records one update. [agent] gives the current policy as a standalone agent; it is asked for only when an
-     * evaluation is due.
+     * Records one update. [run] gives the current policy when an evaluation is due; null when the trainer cannot
+     * give it (then there are no evaluations during training).
      */
-    fun onUpdate(stats: UpdateStats, agent: (() -> Agent)?) {
+    fun onUpdate(stats: UpdateStats, run: RunHandle?) {
         last = stats
         recent.add(stats.episodicReturn(), stats.episodes())
         stepsPerUpdate += stats.globalStep()
@@ -80,9 +82,9 @@ class RunRecorder(
         csv.append(stats)
         events.scalars(stats.globalStep(), stats.metrics().filterValues { !it.isNaN() })
         progress.update(stats, recent.mean())
-        if (agent != null && evalEvery > 0 && stats.update() % evalEvery == 0) {
-            val a = agent()
-            evaluate(a, stats.globalStep(), stats.update(), evalEpisodes)
+        if (run != null && evalEvery > 0 && stats.update() % evalEvery == 0) {
+            evaluate(run.agent(), stats.globalStep(), stats.update(), evalEpisodes)
+            onEvalDone(run)
         }
     }
 
