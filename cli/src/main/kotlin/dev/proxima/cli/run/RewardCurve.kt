@@ -15,8 +15,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers
 data class EvalPoint(val globalStep: Long, val mean: Double, val std: Double, val episodes: Int)
 
 /**
- * The reward curve of a run as a PNG: the mean episodic return of each update's rollout against env steps (thin),
- * its moving average (thick), the evaluations with ±1 std error bars, and the env's reward threshold when it has one.
+ * The reward curve of a run as a PNG: the mean episodic return of each update's rollout against env steps (thin), the
+ * mean of the last 10 training episodes (thick), the evaluations with
+ * ±1 std error bars, and the env's reward threshold when it has one.
  */
 object RewardCurve {
     const val WIDTH = 900
@@ -25,6 +26,7 @@ object RewardCurve {
     /**
      * @param steps       global step of each update
      * @param returns     mean episodic return of each update, NaN when no episode ended
+     * @param recent      mean return of the last 10 episodes after each update, NaN before the first
      * @param evals       evaluations, in step order
      * @param threshold   the env's reward threshold, NaN for none
      */
@@ -33,10 +35,11 @@ object RewardCurve {
         title: String,
         steps: LongArray,
         returns: DoubleArray,
+        recent: DoubleArray,
         evals: List<EvalPoint>,
         threshold: Double,
     ) {
-        val chart = chart(title, steps, returns, evals, threshold)
+        val chart = chart(title, steps, returns, recent, evals, threshold)
         AtomicWrite.bytes(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG))
     }
 
@@ -44,6 +47,7 @@ object RewardCurve {
         title: String,
         steps: LongArray,
         returns: DoubleArray,
+        recent: DoubleArray,
         evals: List<EvalPoint>,
         threshold: Double,
     ): XYChart {
@@ -70,7 +74,11 @@ object RewardCurve {
                 lineColor = Color(0x9EC5E8)
                 lineStyle = BasicStroke(1f)
             }
-            chart.addSeries("moving average", xs, movingAverage(ys, window(ys.size))).apply {
+        }
+        val haveRecent = recent.indices.filter { !recent[it].isNaN() }
+        if (haveRecent.isNotEmpty()) {
+            chart.addSeries("mean of last 10 episodes", DoubleArray(haveRecent.size) { steps[haveRecent[it]].toDouble() },
+                DoubleArray(haveRecent.size) { recent[haveRecent[it]] }).apply {
                 marker = SeriesMarkers.NONE
                 lineColor = Color(0x1F77B4)
                 lineStyle = BasicStroke(2.5f)
@@ -101,19 +109,5 @@ object RewardCurve {
             chart.addSeries("no episode finished", doubleArrayOf(0.0), doubleArrayOf(0.0)).marker = SeriesMarkers.NONE
         }
         return chart
-    }
-
-    private fun window(n: Int) = (n / 20).coerceIn(1, 50)
-
-    /** Trailing moving average over [window] points (fewer at the start). */
-    internal fun movingAverage(y: DoubleArray, window: Int): DoubleArray {
-        val out = DoubleArray(y.size)
-        var sum = 0.0
-        for (i in y.indices) {
-            sum += y[i]
-            if (i >= window) sum -= y[i - window]
-            out[i] = sum / minOf(i + 1, window)
-        }
-        return out
     }
 }

@@ -36,7 +36,10 @@ class RunRecorder(
     private val events: EventFileWriter
     private val stepsPerUpdate = ArrayList<Long>()
     private val returnsPerUpdate = ArrayList<Double>()
+    private val recentPerUpdate = ArrayList<Double>()
     private val recent = RecentReturn(RECENT_EPISODES)
+    // The curve's smoothed line uses fewer episodes: with 500-step episodes, 100 episodes lag 50k steps behind.
+    private val curveRecent = RecentReturn(CURVE_EPISODES)
 
     /** Evaluations made during training, in order. */
     val evals: MutableList<EvalPoint> = ArrayList()
@@ -79,6 +82,8 @@ class RunRecorder(
         recent.add(stats.episodicReturn(), stats.episodes())
         stepsPerUpdate += stats.globalStep()
         returnsPerUpdate += stats.episodicReturn()
+        curveRecent.add(stats.episodicReturn(), stats.episodes())
+        recentPerUpdate += curveRecent.mean()
         csv.append(stats)
         events.scalars(stats.globalStep(), stats.metrics().filterValues { !it.isNaN() })
         progress.update(stats, recent.mean())
@@ -110,7 +115,8 @@ class RunRecorder(
         val file = dir.resolve(REWARD_CURVE_PNG)
         val threshold = config.env().rewardThreshold().orElse(Double.NaN)
         RewardCurve.write(file, "PPO on ${config.env().id()} (seed ${config.seed()})",
-            stepsPerUpdate.toLongArray(), returnsPerUpdate.toDoubleArray(), evals, threshold)
+            stepsPerUpdate.toLongArray(), returnsPerUpdate.toDoubleArray(), recentPerUpdate.toDoubleArray(), evals,
+            threshold)
         return file
     }
 
@@ -129,6 +135,7 @@ class RunRecorder(
         const val EVAL_MEAN = "eval/mean_return"
         const val EVAL_STD = "eval/std_return"
         const val RECENT_EPISODES = 100
+        const val CURVE_EPISODES = 10
     }
 }
 

@@ -55,29 +55,24 @@ class RunFilesTest : FunSpec({
         r.mean() shouldBe ((20.0 * 60 + 30.0 * 50) / 110 plusOrMinus 1e-12)
     }
 
-    test("moving average equals the mean of the trailing window") {
-        checkAll(50, Arb.list(Arb.double(-1e3, 1e3, includeNaNs = false), 1..60), Arb.int(1..10)) { ys, w ->
-            val ma = RewardCurve.movingAverage(ys.toDoubleArray(), w)
-            for (i in ys.indices) {
-                val win = ys.subList(maxOf(0, i - w + 1), i + 1)
-                ma[i] shouldBe (win.average() plusOrMinus 1e-9)
-            }
-        }
-    }
-
     test("the reward curve is a PNG of the configured size, also for a run where no episode ended") {
         val f = dir.resolve("curve.png")
         RewardCurve.write(f, "t", longArrayOf(256, 512, 768), doubleArrayOf(Double.NaN, 20.0, 35.0),
-            listOf(EvalPoint(512, 40.0, 3.0, 5)), 475.0)
+            doubleArrayOf(Double.NaN, 20.0, 27.5), listOf(EvalPoint(512, 40.0, 3.0, 5)), 475.0)
         val img = ImageIO.read(f.toFile())
         img.width shouldBe RewardCurve.WIDTH
         img.height shouldBe RewardCurve.HEIGHT
-        RewardCurve.chart("t", longArrayOf(256, 512, 768), doubleArrayOf(Double.NaN, 20.0, 35.0),
-            listOf(EvalPoint(512, 40.0, 3.0, 5)), 475.0).seriesMap.keys shouldBe
-            setOf("training return (per update)", "moving average", "evaluation (mean ± std)", "reward threshold")
+        val chart = RewardCurve.chart("t", longArrayOf(256, 512, 768), doubleArrayOf(Double.NaN, 20.0, 35.0),
+            doubleArrayOf(Double.NaN, 20.0, 27.5), listOf(EvalPoint(512, 40.0, 3.0, 5)), 475.0)
+        chart.seriesMap.keys shouldBe setOf("training return (per update)", "mean of last 10 episodes",
+            "evaluation (mean ± std)", "reward threshold")
+        // NaN points are left out, not drawn as gaps or zeros.
+        chart.seriesMap.getValue("training return (per update)").xData.toList() shouldBe listOf(512.0, 768.0)
+        chart.seriesMap.getValue("mean of last 10 episodes").yData.toList() shouldBe listOf(20.0, 27.5)
 
         val empty = dir.resolve("empty.png")
-        RewardCurve.write(empty, "t", longArrayOf(256), doubleArrayOf(Double.NaN), emptyList(), Double.NaN)
+        RewardCurve.write(empty, "t", longArrayOf(256), doubleArrayOf(Double.NaN), doubleArrayOf(Double.NaN), emptyList(),
+            Double.NaN)
         ImageIO.read(empty.toFile()).width shouldBe RewardCurve.WIDTH
     }
 })
