@@ -86,6 +86,7 @@ class Cli(
                 out.println("proxima ${Version.PROXIMA} (Kotlin ${Version.KOTLIN}, Java ${System.getProperty("java.version")})")
                 EXIT_OK
             }
+            "__warmup" -> Warmup(ctx).run(rest)
             "train", "eval", "envs", "check-env" -> if (wantsHelp) {
                 out.println(commandUsage(command))
                 EXIT_OK
