@@ -99,15 +99,21 @@ internal class TrainCommand(private val ctx: Cli.Context) {
                 progress.finish()
                 val eval = finalEval ?: result.agent().evaluate(evalEpisodes, true, evalSeed)
                 val interrupted = stopRequested.get()
-                val curve = rec.drawRewardCurve()
                 val files = linkedMapOf(
                     "metrics" to RunRecorder.METRICS_CSV,
                     "tensorboard" to rec.eventFile.fileName.toString(),
-                    "reward_curve" to curve.fileName.toString(),
+                    "reward_curve" to RunRecorder.REWARD_CURVE_PNG,
                     "best_checkpoint" to "$CHECKPOINTS/$BEST",
                     "last_checkpoint" to "$CHECKPOINTS/$LAST",
                     "script" to scriptCopy.fileName.toString(),
                 )
+                try {
+                    rec.drawRewardCurve()
+                } catch (e: Exception) {
+                    // The picture is a convenience; the numbers are in metrics.csv and the summary still gets written.
+                    ctx.err.println("proxima: warning: could not draw ${RunRecorder.REWARD_CURVE_PNG}: $e")
+                    files.remove("reward_curve")
+                }
                 val summary = RunSummary.build(RunSummary.Inputs(config, scriptArg, totalSteps, result, eval,
                     evalEpisodes, rec.recentReturn, rec.best, rec.bestUpdate, started, interrupted, files))
                 RunSummary.write(dir.resolve(RunRecorder.SUMMARY_JSON), summary)

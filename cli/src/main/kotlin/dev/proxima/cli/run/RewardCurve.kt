@@ -4,6 +4,7 @@ import java.awt.BasicStroke
 import java.awt.Color
 import java.awt.Font
 import java.nio.file.Path
+import javax.imageio.ImageIO
 import org.knowm.xchart.BitmapEncoder
 import org.knowm.xchart.XYChart
 import org.knowm.xchart.XYChartBuilder
@@ -40,6 +41,9 @@ object RewardCurve {
         threshold: Double,
     ) {
         val chart = chart(title, steps, returns, recent, evals, threshold)
+        // ImageIO's default disk cache registers File.deleteOnExit, which throws while the JVM shuts down; the
+        // picture must still be drawn then (Ctrl-C stops training and the run is written out in a shutdown hook).
+        ImageIO.setUseCache(false)
         AtomicWrite.bytes(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG))
     }
 
