@@ -38,9 +38,9 @@ class RunFilesTest : FunSpec({
             val f = Files.createTempFile(dir, "p", ".csv")
             MetricsCsv(f).use { csv -> xs.forEachIndexed { i, x -> csv.append(stats(i + 1, x)) } }
             val rows = Files.readAllLines(f).drop(1).map { it.split(",") }
-            rows.map { r -> r[4].takeIf { it.isNotEmpty() }?.toDouble() ?: Double.NaN } shouldBe xs.map {
-                if (it.isNaN()) Double.NaN else it
-            }
+            // Compared as bits (NaN canonicalised): NaN is written as an empty cell and must come back as NaN.
+            rows.map { r -> (r[4].takeIf { it.isNotEmpty() }?.toDouble() ?: Double.NaN).toBits() } shouldBe
+                xs.map { it.toBits() }
         }
     }
 
