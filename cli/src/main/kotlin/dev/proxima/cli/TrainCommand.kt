@@ -10,6 +10,7 @@ import dev.proxima.cli.script.ScriptRuntimeException
 import dev.proxima.cli.script.isReadableFile
 import dev.proxima.core.ppo.EvalResult
 import dev.proxima.core.ppo.PpoConfig
+import dev.proxima.core.ppo.TrainingResult
 import java.nio.file.Files
 import java.nio.file.Path
 import java.nio.file.StandardCopyOption
@@ -47,7 +48,9 @@ internal class TrainCommand(private val ctx: Cli.Context) {
         val value = host.evaluate(compiled, scriptArg)
         var target = TrainTarget.of(value) ?: throw CommandException("train: $scriptArg must end with a ppo { } block " +
             "or a PpoConfig (its last expression is what gets trained), but it " +
-            (if (value == null) "gives no value" else "gives a ${value.javaClass.name}") + ".")
+            (if (value == null) "gives no value" else "gives a ${value.javaClass.name}") +
+            (if (value is TrainingResult) "; drop the script's own train call, proxima train does the training" else "") +
+            ".")
         if (seed != null) target = target.withSeed(seed)
         val config = target.config
         val totalSteps = steps ?: DEFAULT_STEPS
