@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * loops over contiguous rows (see {@code Kernels} for why that matters to C2).
  *
  * <p><b>Batches</b> are jagged: row {@code r} of the input is {@code x[r]} (at least {@code in} floats), of the output
- * {@code y[r]}. Nothing is allocated per call.
+ * {@code y[r]}. Nothing is allocated per call. Not thread-safe: backward sums the weight gradient in a buffer of
+ * the layer.
  */
 public final class Dense {
 
@@ -38,6 +39,8 @@ public final class Dense {
     private final boolean dWByInput;
     private final float[][] dW;
     private final float[] db;
+    /** {@code in} zeros: where the input gradient's first pass starts from. */
+    private final float[] zeros;
 
     /**
      * @param in  inputs per row, at least 1
@@ -58,6 +61,7 @@ public final class Dense {
         this.dWByInput = in < MIN_AXPY_WIDTH && out > in;
         this.dW = dWByInput ? Kernels.rows(in, out) : Kernels.rows(out, in);
         this.db = new float[out];
+        this.zeros = new float[in];
     }
 
     public int in() {
@@ -122,13 +126,16 @@ public final class Dense {
             for (int r = 0; r < n; r++) {
                 float[] xr = x[r];
                 float[] yr = y[r];
-                System.arraycopy(b, 0, yr, 0, out);
+                float[] src = b; // the first pass adds the bias, the others accumulate into y
                 int i = 0;
                 for (; i + 3 < in; i += 4) {
-                    Kernels.axpy4(yr, xr[i], w[i], xr[i + 1], w[i + 1], xr[i + 2], w[i + 2], xr[i + 3], w[i + 3], out);
+                    Kernels.axpy4(yr, src, xr[i], w[i], xr[i + 1], w[i + 1], xr[i + 2], w[i + 2], xr[i + 3], w[i + 3],
+                            out);
+                    src = yr;
                 }
                 for (; i < in; i++) {
-                    Kernels.axpy(yr, xr[i], w[i], out);
+                    Kernels.axpy(yr, src, xr[i], w[i], out);
+                    src = yr;
                 }
             }
         } else {
@@ -158,12 +165,12 @@ public final class Dense {
                 float[] x0 = x[r], x1 = x[r + 1], x2 = x[r + 2], x3 = x[r + 3];
                 float[] d0 = dy[r], d1 = dy[r + 1], d2 = dy[r + 2], d3 = dy[r + 3];
                 for (int i = 0; i < in; i++) {
-                    Kernels.axpy4(dW[i], x0[i], d0, x1[i], d1, x2[i], d2, x3[i], d3, out);
+                    Kernels.axpy4(dW[i], dW[i], x0[i], d0, x1[i], d1, x2[i], d2, x3[i], d3, out);
                 }
             }
             for (; r < n; r++) {
                 for (int i = 0; i < in; i++) {
-                    Kernels.axpy(dW[i], x[r][i], dy[r], out);
+                    Kernels.axpy(dW[i], dW[i], x[r][i], dy[r], out);
                 }
             }
         } else { // dW[j][:] += dy[r][j] · x[r][:]
@@ -171,12 +178,12 @@ public final class Dense {
                 float[] x0 = x[r], x1 = x[r + 1], x2 = x[r + 2], x3 = x[r + 3];
                 float[] d0 = dy[r], d1 = dy[r + 1], d2 = dy[r + 2], d3 = dy[r + 3];
                 for (int j = 0; j < out; j++) {
-                    Kernels.axpy4(dW[j], d0[j], x0, d1[j], x1, d2[j], x2, d3[j], x3, in);
+                    Kernels.axpy4(dW[j], dW[j], d0[j], x0, d1[j], x1, d2[j], x2, d3[j], x3, in);
                 }
             }
             for (; r < n; r++) {
                 for (int j = 0; j < out; j++) {
-                    Kernels.axpy(dW[j], dy[r][j], x[r], in);
+                    Kernels.axpy(dW[j], dW[j], dy[r][j], x[r], in);
                 }
             }
         }
@@ -184,14 +191,16 @@ public final class Dense {
             for (r = 0; r < n; r++) {
                 float[] dxr = dx[r];
                 float[] dyr = dy[r];
-                Arrays.fill(dxr, 0, in, 0f);
+                float[] src = zeros;
                 int j = 0;
                 for (; j + 3 < out; j += 4) {
-                    Kernels.axpy4(dxr, dyr[j], wT[j], dyr[j + 1], wT[j + 1], dyr[j + 2], wT[j + 2], dyr[j + 3],
+                    Kernels.axpy4(dxr, src, dyr[j], wT[j], dyr[j + 1], wT[j + 1], dyr[j + 2], wT[j + 2], dyr[j + 3],
                             wT[j + 3], in);
+                    src = dxr;
                 }
                 for (; j < out; j++) {
-                    Kernels.axpy(dxr, dyr[j], wT[j], in);
+                    Kernels.axpy(dxr, src, dyr[j], wT[j], in);
+                    src = dxr;
                 }
             }
         }

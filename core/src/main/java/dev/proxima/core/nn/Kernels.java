@@ -19,7 +19,8 @@ import java.lang.management.ManagementFactory;
  *   when the JVM runs it in hardware. Where it does not ({@code -XX:-UseFMA}, CPUs without FMA3), {@code Math.fma}
  *   falls back to {@code BigDecimal} arithmetic, hundreds of times slower, so {@link #FMA} selects a plain
  *   multiply-add there. The choice is a {@code static final} constant, so C2 compiles only one branch.
- *   <li>{@link #axpy4} folds four axpy into one pass so the output row is loaded and stored a quarter as often.
+ *   <li>{@link #axpy4} folds four axpy into one pass so the output row is loaded and stored a quarter as often, and
+ *   takes the row to add to as an argument so the first pass can start from the bias (or zero) directly.
  * </ul>
  */
 final class Kernels {
@@ -43,18 +44,21 @@ final class Kernels {
         return FMA ? Math.fma(a, b, c) : a * b + c;
     }
 
-    /** {@code y[j] += a·x[j]}. */
-    static void axpy(float[] y, float a, float[] x, int len) {
+    /** {@code y[j] = src[j] + a·x[j]}; {@code src} may be {@code y} itself (accumulate). */
+    static void axpy(float[] y, float[] src, float a, float[] x, int len) {
         for (int j = 0; j < len; j++) {
-            y[j] = madd(a, x[j], y[j]);
+            y[j] = madd(a, x[j], src[j]);
         }
     }
 
-    /** {@code y[j] += a0·x0[j] + a1·x1[j] + a2·x2[j] + a3·x3[j]}. */
-    static void axpy4(float[] y, float a0, float[] x0, float a1, float[] x1, float a2, float[] x2, float a3,
-            float[] x3, int len) {
+    /**
+     * {@code y[j] = src[j] + a0·x0[j] + a1·x1[j] + a2·x2[j] + a3·x3[j]}; {@code src} may be {@code y} itself
+     * (accumulate), or a bias or zero row for the first pass, which spares a separate pass to initialise {@code y}.
+     */
+    static void axpy4(float[] y, float[] src, float a0, float[] x0, float a1, float[] x1, float a2, float[] x2,
+            float a3, float[] x3, int len) {
         for (int j = 0; j < len; j++) {
-            y[j] = madd(a3, x3[j], madd(a2, x2[j], madd(a1, x1[j], madd(a0, x0[j], y[j]))));
+            y[j] = madd(a3, x3[j], madd(a2, x2[j], madd(a1, x1[j], madd(a0, x0[j], src[j]))));
         }
     }
 

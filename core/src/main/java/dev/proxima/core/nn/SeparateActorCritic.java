@@ -65,20 +65,6 @@ final class SeparateActorCritic extends DenseActorCritic {
         return s;
     }
 
-    /** The actor network (parameters from offset 0). */
-    Mlp actor() {
-        return actor;
-    }
-
-    /** The critic network (parameters from {@link #criticOffset()}). */
-    Mlp critic() {
-        return critic;
-    }
-
-    int criticOffset() {
-        return criticOffset;
-    }
-
     @Override
     void run(float[][] obs, int n, double[] policyOut, double[] values, boolean training) {
         if (policyOut != null) {

@@ -74,26 +74,6 @@ final class SharedActorCritic extends DenseActorCritic {
         return net;
     }
 
-    Mlp trunk() {
-        return trunk;
-    }
-
-    Dense policyHead() {
-        return policyHead;
-    }
-
-    Dense valueHead() {
-        return valueHead;
-    }
-
-    int policyOffset() {
-        return policyOffset;
-    }
-
-    int valueOffset() {
-        return valueOffset;
-    }
-
     @Override
     void run(float[][] obs, int n, double[] policyOut, double[] values, boolean training) {
         if (policyOut == null && values == null) {
