@@ -13,7 +13,7 @@ import java.util.Arrays;
  * vector of the right length is a valid action. Allocation-free: the copy is a reused array, which the env contract
  * allows ({@link Env} must not keep a reference to an action array).
  */
-public final class ClipAction<O> extends Wrapper<O, float[]> {
+public final class ClipAction<O> extends Wrapper<O, float[]> implements Snapshottable {
     private final Box bounds;
     private final Box unbounded;
     private final float[] clipped;
@@ -49,5 +49,16 @@ public final class ClipAction<O> extends Wrapper<O, float[]> {
         System.arraycopy(action, 0, clipped, 0, clipped.length);
         bounds.clip(clipped); // NaN stays NaN, so an inner EnvChecks still reports it
         return env.step(clipped);
+    }
+
+    /** Stateless: the clip buffer is scratch space. */
+    @Override
+    public long[] snapshot() {
+        return new long[0];
+    }
+
+    @Override
+    public void restore(long[] snapshot) {
+        Snapshottable.checkLength(snapshot, 0, ClipAction.class);
     }
 }

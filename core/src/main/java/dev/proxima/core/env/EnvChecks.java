@@ -10,7 +10,7 @@ import java.util.Arrays;
  * right shape and finite, rewards finite. {@link EnvSpec#make} applies it; violations throw
  * {@link EnvContractException} naming the env, the step and the value. The checks are a few comparisons per step.
  */
-public final class EnvChecks<O, A> extends Wrapper<O, A> {
+public final class EnvChecks<O, A> extends Wrapper<O, A> implements Snapshottable {
     private boolean needsReset = true;
     private boolean everReset;
     private long episodeStep;
@@ -77,6 +77,19 @@ public final class EnvChecks<O, A> extends Wrapper<O, A> {
             throw new EnvContractException(name() + ": " + where + " returned observation " + show(obs)
                     + " outside the observation space " + space + ".");
         }
+    }
+
+    @Override
+    public long[] snapshot() {
+        return new long[] {needsReset ? 1 : 0, everReset ? 1 : 0, episodeStep};
+    }
+
+    @Override
+    public void restore(long[] snapshot) {
+        Snapshottable.checkLength(snapshot, 3, EnvChecks.class);
+        needsReset = snapshot[0] != 0;
+        everReset = snapshot[1] != 0;
+        episodeStep = snapshot[2];
     }
 
     static String show(Object v) {

@@ -97,6 +97,20 @@ public final class RewardNormalizer {
         this.updateRunningMean = update;
     }
 
+    /** A copy of every copy's running discounted return (for checkpoints). */
+    public double[] runningReturns() {
+        return returns.clone();
+    }
+
+    /** Restores what {@link #runningReturns()} returned. */
+    public void setRunningReturns(double[] values) {
+        if (values.length != returns.length) {
+            throw new IllegalArgumentException("RewardNormalizer: " + values.length + " running returns given for "
+                    + returns.length + " env copies");
+        }
+        System.arraycopy(values, 0, returns, 0, returns.length);
+    }
+
     /** Sets every running return to 0, as at a vector reset. */
     public void resetReturns() {
         java.util.Arrays.fill(returns, 0.0);

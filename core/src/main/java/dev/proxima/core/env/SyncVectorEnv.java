@@ -453,6 +453,27 @@ public final class SyncVectorEnv<O, A> implements AutoCloseable {
         }
     }
 
+    /**
+     * The state of copy {@code i}'s env layers, outermost first, for checkpoints; {@code null} when a layer is not
+     * {@link Snapshottable}. Take it between steps (after {@link #finishStep}).
+     */
+    public long[][] snapshotCopy(int i) {
+        return Snapshottable.captureChain(envs.get(i));
+    }
+
+    /**
+     * Restores copy {@code i} from {@link #snapshotCopy} and its running episode's return and length, and marks the
+     * vector env as started, so stepping continues the interrupted episodes without a reset.
+     */
+    public void restoreCopy(int i, long[][] layers, double episodeReturn, int episodeLength) {
+        Snapshottable.restoreChain(envs.get(i), layers);
+        this.episodeReturn[i] = episodeReturn;
+        this.episodeLength[i] = episodeLength;
+        this.stepped[i] = false;
+        this.ended[i] = false;
+        this.needsReset = false;
+    }
+
     /** Moves every finished episode not drained yet, oldest first (ties in copy order), into {@code sink}. */
     public int drainEpisodes(Collection<? super Episode> sink) {
         int n = 0;

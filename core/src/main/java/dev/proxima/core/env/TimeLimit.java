@@ -4,7 +4,7 @@ package dev.proxima.core.env;
  * Truncates an episode after {@code maxEpisodeSteps} steps (Gymnasium's {@code TimeLimit}: truncated when
  * {@code elapsed >= max}). Termination on the same step is kept: both flags may be set.
  */
-public final class TimeLimit<O, A> extends Wrapper<O, A> {
+public final class TimeLimit<O, A> extends Wrapper<O, A> implements Snapshottable {
     private final int maxEpisodeSteps;
     private int elapsed;
 
@@ -45,5 +45,16 @@ public final class TimeLimit<O, A> extends Wrapper<O, A> {
             return new Step<>(s.observation(), s.reward(), s.terminated(), true, s.info());
         }
         return s;
+    }
+
+    @Override
+    public long[] snapshot() {
+        return new long[] {elapsed};
+    }
+
+    @Override
+    public void restore(long[] snapshot) {
+        Snapshottable.checkLength(snapshot, 1, TimeLimit.class);
+        elapsed = (int) snapshot[0];
     }
 }

@@ -2,15 +2,19 @@ package dev.proxima.core.ppo;
 
 import dev.proxima.core.dist.PolicyHead;
 import dev.proxima.core.env.Env;
+import dev.proxima.core.env.EnvRegistry;
 import dev.proxima.core.env.EnvSpec;
 import dev.proxima.core.env.ObservationNormalizer;
 import dev.proxima.core.env.Reset;
 import dev.proxima.core.env.Step;
 import dev.proxima.core.nn.ActorCritic;
+import dev.proxima.core.nn.NetworkFactory;
 import dev.proxima.core.run.Rng;
 import dev.proxima.core.space.Box;
 import dev.proxima.core.space.Discrete;
 import dev.proxima.core.space.Space;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -26,6 +30,7 @@ public final class Agent {
     private final PolicyHead head;
     private final ObservationNormalizer obsNorm;
     private final Box clipBox;
+    private final NetworkFactory factory;
     private final float[] obs;
     private final double[] policyOut;
     private final double[] value = new double[1];
@@ -37,9 +42,12 @@ public final class Agent {
     /**
      * @param obsNorm the normaliser the policy was trained behind (copied and frozen), or {@code null}
      * @param clipBox bounds to clip sampled actions to before the env sees them, or {@code null}
+     * @param factory the architecture of {@code net}, saved with the agent so {@link #load} can rebuild it
      */
-    public Agent(EnvSpec<?, ?> env, ActorCritic net, PolicyHead head, ObservationNormalizer obsNorm, Box clipBox) {
+    public Agent(EnvSpec<?, ?> env, ActorCritic net, PolicyHead head, ObservationNormalizer obsNorm, Box clipBox,
+            NetworkFactory factory) {
         this.env = env;
+        this.factory = factory;
         this.net = net;
         this.head = head;
         this.obsNorm = obsNorm == null ? null : frozenCopy(obsNorm);
@@ -62,6 +70,32 @@ public final class Agent {
     public PolicyHead head() { return head; }
     /** The frozen observation normaliser, or {@code null} when observations were not normalised. */
     public ObservationNormalizer observationNormalizer() { return obsNorm; }
+    public NetworkFactory networkFactory() { return factory; }
+    /** Whether sampled actions are clipped into the action box before the env sees them. */
+    public boolean clipsActions() { return clipBox != null; }
+
+    /** Writes the policy (weights, architecture, env id, normaliser) atomically; see {@link Checkpoint}. */
+    public void save(Path file) throws IOException {
+        Checkpoint.save(this, file);
+    }
+
+    /**
+     * Loads an agent from an agent or training checkpoint; the env is looked up by id in
+     * {@link EnvRegistry#global()}.
+     */
+    public static Agent load(Path file) throws IOException {
+        return load(file, EnvRegistry.global());
+    }
+
+    /** As {@link #load(Path)} with the env looked up in {@code registry}. */
+    public static Agent load(Path file, EnvRegistry registry) throws IOException {
+        return Checkpoint.loadAgent(file, registry, null);
+    }
+
+    /** As {@link #load(Path, EnvRegistry)} for an agent trained with a custom {@link NetworkFactory}. */
+    public static Agent load(Path file, EnvRegistry registry, NetworkFactory factory) throws IOException {
+        return Checkpoint.loadAgent(file, registry, factory);
+    }
 
     /**
      * The action for a flattened observation, as floats ({@link PolicyHead#actionDim()} of them; a categorical action

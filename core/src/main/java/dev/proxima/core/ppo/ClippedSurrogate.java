@@ -52,6 +52,11 @@ public final class ClippedSurrogate implements LossTerm {
         return new ClippedSurrogate(Double.POSITIVE_INFINITY);
     }
 
+    @Override
+    public LossTerm copy() {
+        return Double.isNaN(fixedClip) ? new ClippedSurrogate() : new ClippedSurrogate(fixedClip);
+    }
+
     /** The ε given at construction; empty when the run's {@code clip} is used. */
     public OptionalDouble clip() {
         return Double.isNaN(fixedClip) ? OptionalDouble.empty() : OptionalDouble.of(fixedClip);

@@ -63,6 +63,11 @@ public final class KlPenalty implements LossTerm {
                 Double.NaN, false);
     }
 
+    @Override
+    public LossTerm copy() {
+        return new KlPenalty(initialBeta, targetKl, adaptive);
+    }
+
     /** β at construction. */
     public double initialBeta() {
         return initialBeta;

@@ -36,4 +36,14 @@ public interface LossTerm {
 
     /** Restores what {@link #state()} returned. */
     default void restoreState(Map<String, Double> state) {}
+
+    /**
+     * A term with the same configuration and its initial state, for one run. The trainer calls it once per run so a
+     * configuration can be trained twice, or by two runs at once, without the runs sharing state. A term with state
+     * (anything {@link #beginUpdate}, {@link #endUpdate} or {@link #restoreState} changes) must return a new
+     * instance; the default returns {@code this}, right for stateless terms.
+     */
+    default LossTerm copy() {
+        return this;
+    }
 }

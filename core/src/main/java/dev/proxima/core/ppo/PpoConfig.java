@@ -396,14 +396,13 @@ public final class PpoConfig {
             if (network == null) {
                 problems.add("network = null. Use Network.separate(...) or Network.shared(...), or leave the default.");
             }
-            List<LossTerm> terms = losses != null ? losses : defaultLosses();
             if (losses != null) {
-                checkLosses(problems, terms);
+                checkLosses(problems, losses);
             }
             if (!problems.isEmpty()) {
                 throw new PpoConfigException(problems);
             }
-            return new PpoConfig(this, spec, terms);
+            return new PpoConfig(this, spec, losses != null ? losses : defaultLosses());
         }
 
         private List<LossTerm> defaultLosses() {

@@ -60,6 +60,8 @@ public final class Stages implements AutoCloseable {
     /** The next observation of every copy (normalised when configured): CleanRL's {@code next_obs}. */
     final float[] nextObs;
     private final float[] finalObs;
+    /** The actions the env copies get (clipped where configured); workers write disjoint rows. */
+    private final float[] envActions;
     private final double[] stepRewards;
     private final boolean[] stepTerminated;
     private final boolean[] stepTruncated;
@@ -140,7 +142,10 @@ public final class Stages implements AutoCloseable {
         this.net = config.network().create(obsDim, policyDim, logStdDim, new SplittableRandom(initRng.nextLong()));
         this.adam = new Adam(net.numParams(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, config.adamEps(), 0.0);
         this.rollout = new Rollout(config.numSteps(), numEnvs, obsDim, actionDim);
-        this.terms = config.losses();
+        this.terms = new ArrayList<>();
+        for (LossTerm t : config.losses()) {
+            terms.add(t.copy()); // per-run state, so a config can be trained twice
+        }
 
         this.workers = new Worker[numWorkers];
         for (int w = 0; w < numWorkers; w++) {
@@ -151,6 +156,7 @@ public final class Stages implements AutoCloseable {
 
         this.nextObs = new float[numEnvs * obsDim];
         this.finalObs = new float[numEnvs * obsDim];
+        this.envActions = new float[numEnvs * actionDim];
         this.stepRewards = new double[numEnvs];
         this.stepTerminated = new boolean[numEnvs];
         this.stepTruncated = new boolean[numEnvs];
@@ -189,6 +195,35 @@ public final class Stages implements AutoCloseable {
     public PolicyHead head() { return head; }
     public SyncVectorEnv<?, ?> vectorEnv() { return vec; }
     public Rollout rollout() { return rollout; }
+    /** This run's loss terms (copies of the configured ones, carrying this run's state). */
+    public List<LossTerm> lossTerms() { return java.util.Collections.unmodifiableList(terms); }
+    /** Whether the env copies have been reset (the first rollout step ran, or a checkpoint restored them). */
+    public boolean started() { return started; }
+
+    Box clipBox() { return clipBox; }
+
+    void markStarted() {
+        started = true;
+        stepsAtStart = globalStep;
+    }
+
+    /**
+     * Writes a checkpoint of the whole run between updates (atomically; format in {@link Checkpoint}): weights,
+     * optimiser, random streams, normaliser statistics, loss-term state and, where the envs allow, the env copies.
+     */
+    public void save(java.nio.file.Path file) throws java.io.IOException {
+        Checkpoint.save(this, file);
+    }
+
+    /**
+     * Continues a run from a checkpoint written by {@link #save}. {@code config} must equal the checkpoint's (the
+     * error lists any difference); with the same {@code totalSteps} the continuation is exactly the run that was
+     * never interrupted.
+     */
+    public static Stages restore(PpoConfig config, long totalSteps, int numWorkers, java.nio.file.Path file)
+            throws java.io.IOException {
+        return Checkpoint.restore(config, totalSteps, numWorkers, file);
+    }
 
     // ---------------------------------------------------------------------------------------------------------------
     // 1. Sample: numSteps steps of every env copy with the old policy θ_old (CleanRL "for step in range(num_steps)").
@@ -235,16 +270,15 @@ public final class Stages implements AutoCloseable {
         System.arraycopy(k.logProbs, 0, rollout.logProbs, row0, n);
         System.arraycopy(k.values, 0, rollout.values, row0, n);
         // The env sees the clipped action; the buffer keeps the raw sample so log π(a) stays exact (CleanRL's ClipAction).
-        System.arraycopy(k.actions, 0, k.envActions, 0, n * actionDim);
+        int a0 = k.from * actionDim;
+        System.arraycopy(k.actions, 0, envActions, a0, n * actionDim);
         if (clipBox != null) {
-            for (int i = 0; i < n; i++) {
-                for (int d = 0; d < actionDim; d++) {
-                    float a = k.envActions[i * actionDim + d];
-                    k.envActions[i * actionDim + d] = Math.min(Math.max(a, clipBox.low(d)), clipBox.high(d));
-                }
+            for (int i = 0; i < n * actionDim; i++) {
+                int d = i % actionDim;
+                envActions[a0 + i] = Math.min(Math.max(envActions[a0 + i], clipBox.low(d)), clipBox.high(d));
             }
         }
-        vec.step(k.from, k.to, k.envActions, nextObs, stepRewards, stepTerminated, stepTruncated, finalObs);
+        vec.step(k.from, k.to, envActions, nextObs, stepRewards, stepTerminated, stepTruncated, finalObs);
     }
 
     /** Finishes step {@code t}: normalisation in env order, truncation bootstrap, episode statistics. */
@@ -316,6 +350,11 @@ public final class Stages implements AutoCloseable {
         int epochsRun = 0;
         KlStats kl = null;
         double entropyMean = Double.NaN;
+        // A fresh permutation base each update (CleanRL reshuffles one b_inds array across updates): the distribution
+        // is the same and a checkpoint need not store the permutation.
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
         for (int epoch = 0; epoch < config.updateEpochs(); epoch++) {
             epochsRun++;
             shuffle(order, shuffleRng);
@@ -426,7 +465,8 @@ public final class Stages implements AutoCloseable {
 
     /** The current policy θ as a standalone agent (copied: training on does not change it). */
     public Agent agent() {
-        return new Agent(config.env(), net.copy(), head, vec.observationNormalizer().orElse(null), clipBox);
+        return new Agent(config.env(), net.copy(), head, vec.observationNormalizer().orElse(null), clipBox,
+                config.network());
     }
 
     @Override
@@ -552,7 +592,6 @@ public final class Stages implements AutoCloseable {
         final double[] policyOut;
         final double[] values;
         final float[] actions;
-        final float[] envActions;
         final double[] logProbs;
         final double[] logStd;
         final RandomGenerator[] rngs;
@@ -566,7 +605,6 @@ public final class Stages implements AutoCloseable {
             policyOut = new double[n * policyDim];
             values = new double[n];
             actions = new float[n * actionDim];
-            envActions = new float[n * actionDim];
             logProbs = new double[n];
             logStd = new double[logStdDim];
             rngs = new RandomGenerator[n];

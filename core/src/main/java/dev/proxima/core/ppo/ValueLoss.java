@@ -42,6 +42,11 @@ public final class ValueLoss implements LossTerm {
         this.clipped = clipped;
     }
 
+    @Override
+    public LossTerm copy() {
+        return new ValueLoss(coef, clipped);
+    }
+
     public double coef() {
         return coef;
     }

@@ -8,7 +8,7 @@ import dev.proxima.envs.render.Canvas;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Two links hang from a fixed joint; a torque on the joint between them must swing the free end above a line one
@@ -185,7 +185,7 @@ public final class Acrobot extends ClassicControlEnv<Integer> {
     }
 
     @Override
-    void drawInitialState(SplittableRandom rng) {
+    void drawInitialState(RandomGenerator rng) {
         for (int i = 0; i < 4; i++) {
             s[i] = (float) uniform(rng, -0.1, 0.1); // Gymnasium casts the reset state to float32
         }

@@ -8,7 +8,7 @@ import dev.proxima.envs.render.Canvas;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * A pole is attached by an un-actuated joint to a cart moving along a frictionless track; pushing the cart left or
@@ -112,7 +112,7 @@ public final class CartPole extends ClassicControlEnv<Integer> {
     }
 
     @Override
-    void drawInitialState(SplittableRandom rng) {
+    void drawInitialState(RandomGenerator rng) {
         x = uniform(rng, -0.05, 0.05);
         xDot = uniform(rng, -0.05, 0.05);
         theta = uniform(rng, -0.05, 0.05);

@@ -7,14 +7,16 @@ import dev.proxima.core.env.Step;
 import dev.proxima.envs.render.Renderable;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
+import dev.proxima.core.env.Snapshottable;
+import dev.proxima.core.run.Rng;
+import java.util.random.RandomGenerator;
 
 /**
  * What the five classic-control envs share: the seeded random stream, Gymnasium's reset/step order, the checks on
  * the raw env and access to the physical state. The physics lives in the subclasses, one file each, as in
  * {@code gymnasium/envs/classic_control}.
  *
- * <p><b>Randomness.</b> {@link #reset(long)} seeds a {@link SplittableRandom}; {@link #reset()} continues it (or, if
+ * <p><b>Randomness.</b> {@link #reset(long)} seeds a {@link Rng}; {@link #reset()} continues it (or, if
  * the env was never seeded, starts from an unpredictable seed, as Gymnasium does). Only the reset draws are random;
  * the dynamics are deterministic. The draws follow Gymnasium's distributions, not NumPy's bit stream.
  *
@@ -32,8 +34,8 @@ import java.util.SplittableRandom;
  *
  * @param <A> action type: {@code Integer} for discrete envs, {@code float[]} of length 1 for continuous ones
  */
-public abstract class ClassicControlEnv<A> implements Env<float[], A>, Renderable {
-    private SplittableRandom rng;
+public abstract class ClassicControlEnv<A> implements Env<float[], A>, Renderable, Snapshottable {
+    private Rng rng;
     private boolean hasState;
     private boolean terminated;
 
@@ -42,14 +44,14 @@ public abstract class ClassicControlEnv<A> implements Env<float[], A>, Renderabl
 
     @Override
     public final Reset<float[]> reset(long seed) {
-        rng = new SplittableRandom(seed);
+        rng = new Rng(seed);
         return start();
     }
 
     @Override
     public final Reset<float[]> reset() {
         if (rng == null) {
-            rng = new SplittableRandom();
+            rng = new Rng(System.nanoTime() ^ System.identityHashCode(this));
         }
         return start();
     }
@@ -86,7 +88,7 @@ public abstract class ClassicControlEnv<A> implements Env<float[], A>, Renderabl
     }
 
     /** Draws the start state of an episode from Gymnasium's reset distribution. */
-    abstract void drawInitialState(SplittableRandom rng);
+    abstract void drawInitialState(RandomGenerator rng);
 
     /** Stores {@code state}, already checked for length. */
     abstract void assignState(double[] state);
@@ -146,8 +148,50 @@ public abstract class ClassicControlEnv<A> implements Env<float[], A>, Renderabl
         return a;
     }
 
+    /**
+     * Everything that evolves: the random stream, the episode flags, the physical state and
+     * {@link #extraState()}; {@link #restore} continues the env bit for bit (trainer checkpoints).
+     */
+    @Override
+    public final long[] snapshot() {
+        double[] st = state();
+        long[] s = new long[5 + st.length];
+        s[0] = rng == null ? 0 : 1;
+        s[1] = rng == null ? 0 : rng.state();
+        s[2] = (hasState ? 1 : 0) | (terminated ? 2 : 0);
+        s[3] = extraState();
+        s[4] = st.length;
+        for (int i = 0; i < st.length; i++) {
+            s[5 + i] = Double.doubleToRawLongBits(st[i]);
+        }
+        return s;
+    }
+
+    @Override
+    public final void restore(long[] snapshot) {
+        int n = stateLayout().size();
+        Snapshottable.checkLength(snapshot, 5 + n, getClass());
+        double[] st = new double[n];
+        for (int i = 0; i < n; i++) {
+            st[i] = Double.longBitsToDouble(snapshot[5 + i]);
+        }
+        assignState(st);
+        rng = snapshot[0] == 0 ? null : Rng.fromState(snapshot[1]);
+        hasState = (snapshot[2] & 1) != 0;
+        terminated = (snapshot[2] & 2) != 0;
+        restoreExtraState(snapshot[3]);
+    }
+
+    /** State beyond {@link #state()} that affects stepping or drawing, packed in one long (default none). */
+    long extraState() {
+        return 0;
+    }
+
+    /** Restores what {@link #extraState()} returned; called after {@link #assignState}. */
+    void restoreExtraState(long extra) {}
+
     /** NumPy's {@code uniform(low, high)}: {@code low + (high - low) * U[0, 1)}. */
-    static double uniform(SplittableRandom rng, double low, double high) {
+    static double uniform(RandomGenerator rng, double low, double high) {
         return low + (high - low) * rng.nextDouble();
     }
 

@@ -6,7 +6,7 @@ import dev.proxima.core.space.Discrete;
 import dev.proxima.core.space.Space;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * An under-powered car at the bottom of a sinusoidal valley must rock back and forth to reach the flag on the right
@@ -93,7 +93,7 @@ public final class MountainCar extends ClassicControlEnv<Integer> {
     }
 
     @Override
-    void drawInitialState(SplittableRandom rng) {
+    void drawInitialState(RandomGenerator rng) {
         position = uniform(rng, -0.6, -0.4);
         velocity = 0;
     }

@@ -5,7 +5,7 @@ import dev.proxima.core.space.Box;
 import dev.proxima.core.space.Space;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * The mountain car with a continuous throttle: the car must reach the flag at 0.45 while paying for the force it uses.
@@ -138,7 +138,7 @@ public final class MountainCarContinuous extends ClassicControlEnv<float[]> {
     }
 
     @Override
-    void drawInitialState(SplittableRandom rng) {
+    void drawInitialState(RandomGenerator rng) {
         position = uniform(rng, -0.6, -0.4);
         velocity = 0;
         float32State = false;
@@ -186,5 +186,16 @@ public final class MountainCarContinuous extends ClassicControlEnv<float[]> {
     public BufferedImage render(int width, int height) {
         checkHasState();
         return MountainCarPainter.paint(width, height, position, GOAL_POSITION);
+    }
+
+    /** Whether the state is stored as float32 decides the arithmetic of the next step (see {@link #step}). */
+    @Override
+    long extraState() {
+        return float32State ? 1 : 0;
+    }
+
+    @Override
+    void restoreExtraState(long extra) {
+        float32State = extra != 0;
     }
 }

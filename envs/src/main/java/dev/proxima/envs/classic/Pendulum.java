@@ -7,7 +7,7 @@ import dev.proxima.envs.render.Canvas;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * The inverted-pendulum swing-up: a torque at the pivot must swing a pendulum up and hold it upright. Gymnasium's
@@ -114,7 +114,7 @@ public final class Pendulum extends ClassicControlEnv<float[]> {
     }
 
     @Override
-    void drawInitialState(SplittableRandom rng) {
+    void drawInitialState(RandomGenerator rng) {
         theta = uniform(rng, -Math.PI, Math.PI);
         thetaDot = uniform(rng, -1.0, 1.0);
         lastU = Float.NaN;
@@ -200,5 +200,16 @@ public final class Pendulum extends ClassicControlEnv<float[]> {
     @Override
     public int renderHeight() {
         return 500;
+    }
+
+    /** The last torque, drawn as the arrow of a rendered frame. */
+    @Override
+    long extraState() {
+        return Float.floatToRawIntBits(lastU);
+    }
+
+    @Override
+    void restoreExtraState(long extra) {
+        lastU = Float.intBitsToFloat((int) extra);
     }
 }

@@ -1,0 +1,94 @@
+package dev.proxima.core.ppo
+
+import dev.proxima.core.env.EnvRegistry
+import dev.proxima.core.nn.Network
+import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.collections.shouldHaveSize
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
+import io.kotest.matchers.string.shouldStartWith
+import io.kotest.matchers.types.shouldBeInstanceOf
+
+class PpoConfigTest : FunSpec({
+
+    test("defaults are CleanRL's ppo.py") {
+        val c = PpoConfig.builder().env(CUE).build()
+        c.learningRate() shouldBe 2.5e-4
+        c.numEnvs() shouldBe 4
+        c.numSteps() shouldBe 128
+        c.annealLr() shouldBe true
+        c.gamma() shouldBe 0.99
+        c.gaeLambda() shouldBe 0.95
+        c.numMinibatches() shouldBe 4
+        c.updateEpochs() shouldBe 4
+        c.normAdv() shouldBe true
+        c.clip() shouldBe 0.2
+        c.clipVloss() shouldBe true
+        c.entCoef() shouldBe 0.01
+        c.vfCoef() shouldBe 0.5
+        c.maxGradNorm() shouldBe 0.5
+        c.targetKl().isNaN() shouldBe true
+        c.adamEps() shouldBe 1e-5
+        c.network() shouldBe Network.DEFAULT
+        c.batchSize() shouldBe 512
+        c.minibatchSize() shouldBe 128
+        c.numUpdates(500_000) shouldBe 976
+        c.losses().map { it.javaClass } shouldBe
+            listOf(ClippedSurrogate::class.java, ValueLoss::class.java, EntropyBonus::class.java)
+    }
+
+    test("build() reports every problem at once, each with the value and a fix") {
+        val e = shouldThrow<PpoConfigException> {
+            PpoConfig.builder().env(CUE).numMinibatches(3).gamma(1.5).clip(-0.1).learningRate(Double.NaN)
+                .entCoef(-1.0).targetKl(0.0).build()
+        }
+        e.problems() shouldHaveSize 6
+        e.message shouldStartWith "invalid PPO configuration (6 problems)"
+        e.message shouldContain "numMinibatches = 3: numEnvs*numSteps = 4*128 = 512 rows do not split into 3 equal" +
+            " minibatches (170 each, 2 left over). Use a divisor of 512 (1, 2, 4, 8, 16, 32, ...) or change numSteps."
+        e.message shouldContain "gamma = 1.5 is outside [0, 1]"
+        e.message shouldContain "clip = -0.1 must be a positive finite number"
+        e.message shouldContain "learningRate = NaN"
+        e.message shouldContain "entCoef = -1.0 must be a finite number >= 0"
+        e.message shouldContain "targetKl = 0.0"
+    }
+
+    test("a missing env and an unknown env id are reported, with the closest known id") {
+        shouldThrow<PpoConfigException> { PpoConfig.builder().build() }.message shouldContain "env is not set"
+        val registry = EnvRegistry().register(CUE).register(TARGET)
+        val e = shouldThrow<PpoConfigException> { PpoConfig.builder().registry(registry).env("cue-v0").build() }
+        e.message shouldContain "no environment \"cue-v0\". Known: Cue-v0, Target-v0. Did you mean \"Cue-v0\"?"
+        PpoConfig.builder().registry(registry).env("Target-v0").build().env() shouldBe TARGET
+    }
+
+    test("settings that explicit loss terms would silently override are refused") {
+        val e = shouldThrow<PpoConfigException> {
+            PpoConfig.builder().env(CUE).clip(0.3).entCoef(0.02)
+                .losses(ClippedSurrogate(0.2), ValueLoss(), ValueLoss()).build()
+        }
+        e.message shouldContain "clip = 0.3 has no effect: losses lists ClippedSurrogate"
+        e.message shouldContain "reports under \"losses/value_loss\" like losses[1]"
+        e.message shouldContain "entCoef/vfCoef/clipVloss/annealEnt were set but losses are given explicitly"
+    }
+
+    test("a custom env from a constructor gets its class name as id") {
+        val c = PpoConfig.builder().env(java.util.function.Supplier { CueEnv() }).build()
+        c.env().id() shouldBe "CueEnv"
+        c.env().maxEpisodeSteps().isPresent shouldBe false
+    }
+
+    test("toBuilder round-trips and describe() renders CleanRL's table") {
+        val c = cueConfig(5).clip(0.1).build()
+        c.toBuilder().build().toMap() shouldBe c.toMap()
+        c.toBuilder().seed(6).build().seed() shouldBe 6L
+        c.describe() shouldContain "|clip|0.1|"
+        c.describe() shouldStartWith "|param|value|\n|-|-|\n|env|Cue-v0|"
+        c.toString() shouldContain "numEnvs=4"
+    }
+
+    test("the exception is an IllegalArgumentException, so generic callers can catch it") {
+        shouldThrow<PpoConfigException> { PpoConfig.builder().env(CUE).numEnvs(0).build() }
+            .shouldBeInstanceOf<IllegalArgumentException>()
+    }
+})
