@@ -18,6 +18,7 @@ import dev.proxima.dsl.pipeline.EvalListener
 import dev.proxima.dsl.pipeline.PpoTrainer
 import dev.proxima.dsl.pipeline.StopOn
 import dev.proxima.dsl.plugins.Plugins
+import java.nio.file.Path
 import kotlin.contracts.ExperimentalContracts
 import kotlin.contracts.InvocationKind
 import kotlin.contracts.contract
@@ -268,6 +269,9 @@ class PpoSpec internal constructor(private val koin: Koin?) {
 
     /** Calls [listener] with the run's stages every [every] updates, between updates (e.g. `stages.save(path)`). */
     fun checkpoints(every: Int, listener: CheckpointListener) { t.checkpoints(every, listener) }
+
+    /** Writes a training checkpoint every [every] updates to [dir] as `update-000010.safetensors`. */
+    fun checkpoints(every: Int, dir: Path) { t.checkpoints(every, dir) }
 
     /**
      * Stops once the mean return watched ([on]: evaluation by default) reaches [threshold]; NaN (the default) takes

@@ -5,6 +5,8 @@ import dev.proxima.core.ppo.PpoConfigException
 import dev.proxima.core.ppo.TrainingResult
 import dev.proxima.core.ppo.UpdateListener
 import dev.proxima.core.ppo.UpdateStats
+import java.nio.file.Path
+import java.util.Locale
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.Executor
 import kotlinx.coroutines.CoroutineDispatcher
@@ -50,6 +52,14 @@ class PpoTrainer private constructor(
     /** A new run of [steps] env steps (`steps / batchSize` updates, at least one), not started yet. */
     @JvmOverloads
     fun run(steps: Long = totalSteps): TrainingRun = TrainingRun(this, steps)
+
+    /**
+     * A run continuing from a training checkpoint (written by [Builder.checkpoints] or `Stages.save`) of this
+     * trainer's config. With the [steps] the checkpointed run had, the continuation is exactly the run that was never
+     * interrupted; its statistics start at the update after the checkpoint.
+     */
+    @JvmOverloads
+    fun resume(checkpoint: Path, steps: Long = totalSteps): TrainingRun = TrainingRun(this, steps, checkpoint)
 
     /**
      * The statistics of each update of a new run of [steps] env steps. Cold: nothing happens until it is collected,
@@ -177,6 +187,15 @@ class PpoTrainer private constructor(
         }
 
         /**
+         * Writes a training checkpoint every [every] updates to [dir] (created if needed) as
+         * `update-000010.safetensors` (the update's number), atomically; [PpoTrainer.resume] continues from one.
+         */
+        fun checkpoints(every: Int, dir: Path): Builder = checkpoints(every, CheckpointListener { s ->
+            java.nio.file.Files.createDirectories(dir)
+            s.save(dir.resolve(checkpointName(s.update())))
+        })
+
+        /**
          * Stops training once [on]'s mean return reaches [threshold]; NaN (the default) takes the env's reward
          * threshold (`CartPole-v1`: 475). [StopOn.EVALUATION] needs [evaluate].
          */
@@ -264,6 +283,10 @@ class PpoTrainer private constructor(
         /** A trainer of [config] with the default settings: one worker, no callbacks. */
         @JvmStatic
         fun of(config: PpoConfig): PpoTrainer = builder(config).build()
+
+        /** The file name [Builder.checkpoints] gives the checkpoint after [update]: `update-000010.safetensors`. */
+        @JvmStatic
+        fun checkpointName(update: Int): String = String.format(Locale.ROOT, "update-%06d.safetensors", update)
 
         /** A builder whose config comes later (the DSL builds both together). */
         internal fun builder(): Builder = Builder(null)

@@ -5,6 +5,7 @@ import dev.proxima.core.ppo.Stages
 import dev.proxima.core.ppo.TrainingResult
 import dev.proxima.core.ppo.UpdateListener
 import dev.proxima.core.ppo.UpdateStats
+import java.nio.file.Path
 import java.util.concurrent.CompletableFuture
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.NonCancellable
@@ -32,6 +33,8 @@ class TrainingRun internal constructor(
     private val trainer: PpoTrainer,
     /** The run's budget in env steps. */
     @get:JvmName("totalSteps") val totalSteps: Long,
+    /** A training checkpoint to continue from, or `null` to start from the seed. */
+    private val resumeFrom: Path? = null,
 ) : AutoCloseable {
     private val lock = Any()
     private val history = ArrayList<UpdateStats>()
@@ -59,7 +62,7 @@ class TrainingRun internal constructor(
     @get:JvmName("stoppedEarly")
     val stoppedEarly: Boolean get() = earlyStopped
 
-    /** Updates completed so far. */
+    /** Updates this run completed so far (a resumed run counts from the checkpoint). */
     fun updatesDone(): Int = synchronized(lock) { history.size }
 
     /**
@@ -156,7 +159,11 @@ class TrainingRun internal constructor(
         val settings = trainer.settings
         try {
             val s = stages ?: withContext(settings.dispatcher) {
-                Stages(trainer.config, totalSteps, trainer.workers)
+                if (resumeFrom == null) {
+                    Stages(trainer.config, totalSteps, trainer.workers)
+                } else {
+                    Stages.restore(trainer.config, totalSteps, trainer.workers, resumeFrom)
+                }
             }.also { created ->
                 synchronized(lock) {
                     stages = created
@@ -165,6 +172,7 @@ class TrainingRun internal constructor(
                 latest = created.agent()
             }
             val p = pipeline!!
+            if (s.finished()) done = true
             while (!done && !stopRequested) {
                 currentCoroutineContext().ensureActive()
                 // The update runs to its end even if cancelled meanwhile, and is recorded before withContext returns

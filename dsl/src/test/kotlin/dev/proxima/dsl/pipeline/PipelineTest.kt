@@ -1,5 +1,6 @@
 package dev.proxima.dsl.pipeline
 
+import dev.proxima.core.ppo.Agent
 import dev.proxima.core.ppo.PpoLoop
 import dev.proxima.core.ppo.Stages
 import dev.proxima.core.ppo.UpdateStats
@@ -19,6 +20,9 @@ import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicLong
+import kotlin.io.path.createTempDirectory
+import kotlin.io.path.listDirectoryEntries
+import kotlin.io.path.name
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.async
@@ -243,6 +247,33 @@ class PipelineTest : FunSpec({
         seen shouldContainExactly listOf(3 to 96L, 6 to 192L)
         order shouldContainExactly (1..7).toList()
         listened shouldContainExactly (1..7).toList()
+    }
+
+    test("checkpoints every N updates; resume() continues exactly, also with more workers; agents save and load") {
+        val dir = createTempDirectory("proxima-dsl-ckpt")
+        try {
+            fun trainer(workers: Int) = ppo {
+                env(CartPole); seed(6); envs(2); steps(16); minibatches(2); epochs(2)
+                workers(workers)
+                checkpoints(every = 2, dir)
+            }
+            val steps = 2L * 16 * 6
+            val full = trainer(1).trainBlocking(steps)
+            dir.listDirectoryEntries().map { it.name }.sorted() shouldContainExactly
+                listOf("update-000002.safetensors", "update-000004.safetensors", "update-000006.safetensors")
+            val resumed = trainer(2).resume(dir.resolve(PpoTrainer.checkpointName(4)), steps).trainBlocking()
+            resumed.updates().map { it.update() } shouldContainExactly listOf(5, 6)
+            resumed.comparable() shouldBe full.comparable().drop(4)
+            resumed.agent().params() shouldBe full.agent().params()
+
+            val file = dir.resolve("agent.safetensors")
+            full.agent().save(file)
+            val loaded = Agent.load(file)
+            loaded.params() shouldBe full.agent().params()
+            loaded.evaluate(2, true, 3) shouldBe full.agent().evaluate(2, true, 3)
+        } finally {
+            dir.toFile().deleteRecursively()
+        }
     }
 
     test("the default budget comes from totalSteps(...)") {
