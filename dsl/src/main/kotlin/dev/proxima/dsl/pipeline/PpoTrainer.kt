@@ -75,7 +75,10 @@ class PpoTrainer private constructor(
     suspend fun train(steps: Long = totalSteps, listener: UpdateListener = UpdateListener.none()): TrainingResult =
         run(steps).use { it.train(listener) }
 
-    /** [train] for Java: blocks the calling thread; interrupting it stops after the current update and throws. */
+    /**
+     * [train] for Java, blocking the calling thread, which also runs [listener]. Interrupting the thread cancels the
+     * run and throws [InterruptedException] at once; the update in progress still completes in the background.
+     */
     @JvmOverloads
     fun trainBlocking(steps: Long = totalSteps, listener: UpdateListener = UpdateListener.none()): TrainingResult =
         runBlocking { train(steps, listener) }

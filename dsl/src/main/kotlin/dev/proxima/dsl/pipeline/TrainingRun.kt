@@ -118,7 +118,10 @@ class TrainingRun internal constructor(
         return result()
     }
 
-    /** [train] for Java, blocking the calling thread. */
+    /**
+     * [train] for Java, blocking the calling thread, which also runs [listener]. Interrupting the thread cancels
+     * training and throws [InterruptedException] at once; the update in progress still completes (see [whenStopped]).
+     */
     @JvmOverloads
     fun trainBlocking(listener: UpdateListener = UpdateListener.none()): TrainingResult =
         runBlocking { train(listener) }

@@ -165,6 +165,18 @@ class PipelineTest : FunSpec({
         run.trainBlocking().agent().params() shouldBe full.agent().params()
     }
 
+    test("interrupting trainBlocking throws at once; the update then in progress still completes and counts") {
+        val full = hooked { }.trainBlocking(budget)
+        val run = hooked { }.run(budget)
+        shouldThrow<InterruptedException> {
+            run.trainBlocking { if (it.update() == 2) Thread.currentThread().interrupt() }
+        }
+        Thread.interrupted() shouldBe false // runBlocking consumed the interrupt
+        val stopped = run.whenStopped().get()
+        stopped.comparable() shouldBe full.comparable().take(3)
+        run.trainBlocking().comparable() shouldBe full.comparable() // a run's result covers all its updates
+    }
+
     test("stop() ends training after the current update with a normal result") {
         val run = cartPole(1).run(CART_STEPS)
         val r = run.trainBlocking { if (it.update() == 2) run.stop() }
