@@ -102,23 +102,27 @@ class PpoSpec internal constructor(private val koin: Koin?) {
 
     /**
      * A custom env made by [factory] from each copy's seed, e.g. `env { seed -> Warehouse(seed) }` or
-     * `env(::Warehouse)`. Without [id] the env's `name()` names it; without [maxEpisodeSteps] it has no time limit
-     * (the env must end its episodes itself); [rewardThreshold] serves `earlyStop()`.
+     * `env(::Warehouse)`. Its id is the env's `name()`; it has no time limit (the env must end its episodes itself)
+     * and no reward threshold: give them with `env(id, maxEpisodeSteps, rewardThreshold) { ... }`.
+     */
+    fun env(factory: (seed: Long) -> Env<*, *>) {
+        envId = null
+        b.env(envFactory(factory))
+    }
+
+    /**
+     * A custom env under [id], made by [factory] from each copy's seed, with a time limit of [maxEpisodeSteps]
+     * (0: none) and a [rewardThreshold] for `earlyStop()` (NaN: none):
+     * `env("Warehouse-v0", maxEpisodeSteps = 56) { seed -> Warehouse(seed) }`.
      */
     fun env(
-        id: String? = null,
+        id: String,
         maxEpisodeSteps: Int = 0,
         rewardThreshold: Double = Double.NaN,
         factory: (seed: Long) -> Env<*, *>,
     ) {
-        @Suppress("UNCHECKED_CAST")
-        val f = EnvFactory { seed -> factory(seed) as Env<Any, Any> }
         envId = null
-        if (id == null && maxEpisodeSteps == 0 && rewardThreshold.isNaN()) {
-            b.env(f)
-        } else {
-            b.env(EnvSpec(id ?: probeName(f), f, maxEpisodeSteps, rewardThreshold))
-        }
+        b.env(EnvSpec(id, envFactory(factory), maxEpisodeSteps, rewardThreshold))
     }
 
     /** A custom env from a no-argument constructor, e.g. `env(::GridWorld)`. */
@@ -307,6 +311,6 @@ class PpoSpec internal constructor(private val koin: Koin?) {
         return t.build(config)
     }
 
-    private fun probeName(f: EnvFactory<*, *>): String =
-        f.create(0).use { it.name().replace(Regex("\\s+"), "") }.ifEmpty { "Custom-v0" }
+    @Suppress("UNCHECKED_CAST")
+    private fun envFactory(factory: (Long) -> Env<*, *>) = EnvFactory { seed -> factory(seed) as Env<Any, Any> }
 }

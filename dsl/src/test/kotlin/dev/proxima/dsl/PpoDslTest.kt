@@ -129,6 +129,8 @@ class PpoDslTest : FunSpec({
     test("env forms: object, id, constructor reference, seed lambda, factory, custom spec") {
         ppo { env("CartPole-v1") }.config.env().id() shouldBe "CartPole-v1"
         ppo { env(::Corridor) }.config.env().id() shouldBe "Corridor-v0"
+        ppo { env(::Seeded) }.config.env().makeUnwrapped(4).shouldBeInstanceOf<Seeded>().seed shouldBe 4
+        ppo { env(::WithDefault) }.config.env().makeUnwrapped(4).shouldBeInstanceOf<WithDefault>().seed shouldBe 4
         val seeds = mutableListOf<Long>()
         val t = ppo { env { seed -> seeds += seed; Corridor(seed) } }
         t.config.env().makeUnwrapped(42).shouldBeInstanceOf<Corridor>().createdWithSeed shouldBe 42

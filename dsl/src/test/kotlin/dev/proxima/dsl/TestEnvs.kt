@@ -45,3 +45,13 @@ class Corridor(val createdWithSeed: Long = -1, private val length: Int = 7) : En
 
     private fun obs() = floatArrayOf(2f * pos / (length - 1) - 1f, noise)
 }
+
+/** An env with only a seed constructor, as in `env(::Seeded)`. */
+class Seeded(val seed: Long) : Env<FloatArray, Int> by Corridor(seed) {
+    override fun name() = "Seeded-v0"
+}
+
+/** An env whose seed constructor has a default, so `::WithDefault` fits both `() -> Env` and `(Long) -> Env`. */
+class WithDefault(val seed: Long = 99) : Env<FloatArray, Int> by Corridor(seed) {
+    override fun name() = "WithDefault-v0"
+}

@@ -62,7 +62,7 @@ class TrainingRun internal constructor(
     @get:JvmName("stoppedEarly")
     val stoppedEarly: Boolean get() = earlyStopped
 
-    /** Updates this run completed so far (a resumed run counts from the checkpoint). */
+    /** Updates this run object completed, over all its training calls (a resumed run: those after its checkpoint). */
     fun updatesDone(): Int = synchronized(lock) { history.size }
 
     /**
@@ -75,7 +75,7 @@ class TrainingRun internal constructor(
         "the run has not started: collect updates(), call train/trainBlocking/trainAsync first",
     )
 
-    /** The agent and the statistics of the updates so far. */
+    /** The agent, and the statistics of every update this run object completed, over all its training calls. */
     fun result(): TrainingResult {
         val updates = synchronized(lock) { history.toList() }
         return TrainingResult(agent(), updates, nanos / 1e9)
@@ -111,7 +111,10 @@ class TrainingRun internal constructor(
     @JvmSynthetic
     fun updates(): Flow<UpdateStats> = flow { collectUpdates(this) }
 
-    /** Trains to the end of the run (or to an early stop or [stop]); [listener] sees each update. */
+    /**
+     * Trains to the end of the run (or to an early stop or [stop]); [listener] sees each update of this call.
+     * Returns [result].
+     */
     @JvmSynthetic
     suspend fun train(listener: UpdateListener = UpdateListener.none()): TrainingResult {
         updates().collect { listener.onUpdate(it) }
