@@ -77,7 +77,7 @@ class PpoTrainer private constructor(
 
     /**
      * [train] for Java, blocking the calling thread, which also runs [listener]. Interrupting the thread cancels the
-     * run and throws [InterruptedException] at once; the update in progress still completes in the background.
+     * run and throws [InterruptedException]; the update in progress then still completes in the background.
      */
     @JvmOverloads
     fun trainBlocking(steps: Long = totalSteps, listener: UpdateListener = UpdateListener.none()): TrainingResult =

@@ -123,7 +123,8 @@ class TrainingRun internal constructor(
 
     /**
      * [train] for Java, blocking the calling thread, which also runs [listener]. Interrupting the thread cancels
-     * training and throws [InterruptedException] at once; the update in progress still completes (see [whenStopped]).
+     * training and throws [InterruptedException]; the update in progress when the thread notices the interrupt still
+     * completes (see [whenStopped]).
      */
     @JvmOverloads
     fun trainBlocking(listener: UpdateListener = UpdateListener.none()): TrainingResult =

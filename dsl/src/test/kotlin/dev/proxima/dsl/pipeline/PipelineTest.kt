@@ -10,6 +10,7 @@ import dev.proxima.dsl.Pendulum
 import dev.proxima.dsl.ppo
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.collections.shouldBeIn
 import io.kotest.matchers.collections.shouldContainExactly
 import io.kotest.matchers.collections.shouldHaveSize
 import io.kotest.matchers.doubles.shouldBeGreaterThan
@@ -165,7 +166,7 @@ class PipelineTest : FunSpec({
         run.trainBlocking().agent().params() shouldBe full.agent().params()
     }
 
-    test("interrupting trainBlocking throws at once; the update then in progress still completes and counts") {
+    test("interrupting trainBlocking throws; the update then in progress still completes and counts") {
         val full = hooked { }.trainBlocking(budget)
         val run = hooked { }.run(budget)
         shouldThrow<InterruptedException> {
@@ -173,7 +174,10 @@ class PipelineTest : FunSpec({
         }
         Thread.interrupted() shouldBe false // runBlocking consumed the interrupt
         val stopped = run.whenStopped().get()
-        stopped.comparable() shouldBe full.comparable().take(3)
+        // runBlocking notices the interrupt when its thread next runs its event loop: during update 3, or (on a busy
+        // machine) only once update 3 has finished and update 4 started. Either way whole updates, in order.
+        stopped.updates().size shouldBeIn listOf(3, 4)
+        stopped.comparable() shouldBe full.comparable().take(stopped.updates().size)
         run.trainBlocking().comparable() shouldBe full.comparable() // a run's result covers all its updates
     }
 
