@@ -67,6 +67,7 @@ suspend fun warehouse(steps: Long, koin: Koin = koinApplication { modules(wareho
 suspend fun main(args: Array<String>) {
     val o = warehouse(budget(args, 100_000))
     println("env check: ${o.check}")
+    println(String.format(Locale.ROOT, "trained %d steps in %.1f s", o.result.steps(), o.result.seconds()))
     println(String.format(Locale.ROOT, "profit per 8 weeks over 100 episodes: trained %.1f ± %.1f, random %.1f ± %.1f,"
         + " always ordering 4: %.1f ± %.1f", o.trained.meanReturn(), o.trained.stdReturn(), o.random.meanReturn(),
         o.random.stdReturn(), o.fixedOrder.meanReturn(), o.fixedOrder.stdReturn()))
