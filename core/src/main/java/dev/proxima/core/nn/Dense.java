@@ -18,8 +18,8 @@ import java.util.SplittableRandom;
 public final class Dense {
 
     /**
-     * Below this many outputs an axpy loop over the outputs is too short to vectorise well; the forward pass then
-     * takes one dot product per output instead (policy and value heads).
+     * Below this length an axpy loop is too short to vectorise well: the forward pass then takes one dot product
+     * per output instead (policy and value heads), and the weight gradient is accumulated along the other axis.
      */
     private static final int MIN_AXPY_WIDTH = 8;
 
@@ -31,8 +31,9 @@ public final class Dense {
     private final float[][] wT;
     private final float[] b;
     /**
-     * Gradient of W summed over the rows of one backward, kept in whichever orientation makes the inner loop the
-     * longer of {@code in} and {@code out}; flushed into the float64 gradient vector at the end of the call.
+     * Gradient of W summed over the rows of one backward, flushed into the float64 gradient vector at the end of the
+     * call. Kept in torch's orientation ({@code dW[j][i]}, inner loop over the inputs, contiguous flush) unless the
+     * layer has too few inputs for that loop to vectorise and more outputs (a first layer on a small observation).
      */
     private final boolean dWByInput;
     private final float[][] dW;
@@ -54,7 +55,7 @@ public final class Dense {
         this.w = Kernels.rows(in, out);
         this.wT = Kernels.rows(out, in);
         this.b = new float[out];
-        this.dWByInput = out >= in;
+        this.dWByInput = in < MIN_AXPY_WIDTH && out > in;
         this.dW = dWByInput ? Kernels.rows(in, out) : Kernels.rows(out, in);
         this.db = new float[out];
     }
@@ -88,11 +89,30 @@ public final class Dense {
             float[] row = wT[j];
             int base = offset + j * in;
             for (int i = 0; i < in; i++) {
-                float v = (float) params[base + i];
-                row[i] = v;
-                w[i][j] = v;
+                row[i] = (float) params[base + i];
             }
-            b[j] = (float) params[offset + in * out + j];
+        }
+        // w = wT transposed, four rows of w at a time so each row of wT is fetched once per four entries.
+        int i = 0;
+        for (; i + 3 < in; i += 4) {
+            float[] w0 = w[i], w1 = w[i + 1], w2 = w[i + 2], w3 = w[i + 3];
+            for (int j = 0; j < out; j++) {
+                float[] row = wT[j];
+                w0[j] = row[i];
+                w1[j] = row[i + 1];
+                w2[j] = row[i + 2];
+                w3[j] = row[i + 3];
+            }
+        }
+        for (; i < in; i++) {
+            float[] wi = w[i];
+            for (int j = 0; j < out; j++) {
+                wi[j] = wT[j][i];
+            }
+        }
+        int bias = offset + in * out;
+        for (int j = 0; j < out; j++) {
+            b[j] = (float) params[bias + j];
         }
     }
 

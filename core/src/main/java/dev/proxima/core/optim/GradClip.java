@@ -17,22 +17,31 @@ public final class GradClip {
      * finite entries (|g| around 1e154) is recomputed with scaling, so a finite gradient always has a finite norm.
      */
     public static double globalNorm(double[] g, int n) {
-        // Four partial sums: the dependency chain of one sum would bound the loop at one add per 4 cycles.
+        // Eight partial sums: one running sum would wait out the adder's latency on every element (C2 keeps the
+        // order of floating-point additions, so it neither reorders nor vectorises this loop itself).
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
+        double s4 = 0;
+        double s5 = 0;
+        double s6 = 0;
+        double s7 = 0;
         int i = 0;
-        for (; i + 3 < n; i += 4) {
+        for (; i + 7 < n; i += 8) {
             s0 += g[i] * g[i];
             s1 += g[i + 1] * g[i + 1];
             s2 += g[i + 2] * g[i + 2];
             s3 += g[i + 3] * g[i + 3];
+            s4 += g[i + 4] * g[i + 4];
+            s5 += g[i + 5] * g[i + 5];
+            s6 += g[i + 6] * g[i + 6];
+            s7 += g[i + 7] * g[i + 7];
         }
         for (; i < n; i++) {
             s0 += g[i] * g[i];
         }
-        double sum = (s0 + s1) + (s2 + s3);
+        double sum = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
         if (sum < Double.POSITIVE_INFINITY) {
             return Math.sqrt(sum);
         }

@@ -46,6 +46,8 @@ public final class PpoConfig {
     private final boolean normalizeReward;
     private final boolean clipAction;
     private final NetworkFactory network;
+    private final double logStdInit;
+    private final Preset preset;
     private final List<LossTerm> losses;
     private final boolean customLosses;
 
@@ -74,6 +76,8 @@ public final class PpoConfig {
         this.normalizeReward = b.normalizeReward;
         this.clipAction = b.clipAction;
         this.network = b.network;
+        this.logStdInit = b.logStdInit;
+        this.preset = b.preset;
         this.losses = List.copyOf(losses);
         this.customLosses = b.losses != null;
     }
@@ -109,6 +113,7 @@ public final class PpoConfig {
         b.normalizeReward = normalizeReward;
         b.clipAction = clipAction;
         b.network = network;
+        b.logStdInit = logStdInit;
         b.losses = customLosses ? new ArrayList<>(losses) : null;
         return b;
     }
@@ -140,6 +145,10 @@ public final class PpoConfig {
     public boolean normalizeReward() { return normalizeReward; }
     public boolean clipAction() { return clipAction; }
     public NetworkFactory network() { return network; }
+    /** Initial Gaussian {@code log_std} (CleanRL: 0). */
+    public double logStdInit() { return logStdInit; }
+    /** The preset the values came from, if any (already applied: the accessors give the final values). */
+    public java.util.Optional<Preset> preset() { return java.util.Optional.ofNullable(preset); }
     /** The loss terms in evaluation order (the defaults, or what {@link Builder#losses} set). */
     public List<LossTerm> losses() { return losses; }
 
@@ -181,6 +190,8 @@ public final class PpoConfig {
         m.put("normalizeReward", normalizeReward);
         m.put("clipAction", clipAction);
         m.put("network", String.valueOf(network));
+        m.put("logStdInit", logStdInit);
+        m.put("preset", preset == null ? "none" : preset.toString());
         m.put("losses", losses.toString());
         return m;
     }
@@ -236,6 +247,10 @@ public final class PpoConfig {
         private boolean normalizeReward;
         private boolean clipAction = true;
         private NetworkFactory network = Network.DEFAULT;
+        private double logStdInit;
+        private Preset preset;
+        /** Settings given explicitly; a preset fills in only the others, whatever the call order. */
+        private final java.util.Set<String> explicit = new java.util.HashSet<>();
         private List<LossTerm> losses;
 
         private Builder() {}
@@ -279,62 +294,79 @@ public final class PpoConfig {
         }
 
         /** The one seed from which network init, env seeds, action sampling and minibatch order derive. */
-        public Builder seed(long seed) { this.seed = seed; return this; }
-        public Builder numEnvs(int numEnvs) { this.numEnvs = numEnvs; return this; }
-        public Builder numSteps(int numSteps) { this.numSteps = numSteps; return this; }
+        public Builder seed(long seed) { this.seed = seed; explicit.add("seed"); return this; }
+        public Builder numEnvs(int numEnvs) { this.numEnvs = numEnvs; explicit.add("numEnvs"); return this; }
+        public Builder numSteps(int numSteps) { this.numSteps = numSteps; explicit.add("numSteps"); return this; }
 
         /** {@code numEnvs × numSteps} steps per rollout. */
         public Builder rollout(int numEnvs, int numSteps) {
             this.numEnvs = numEnvs;
             this.numSteps = numSteps;
+            explicit.add("numEnvs");
+            explicit.add("numSteps");
             return this;
         }
 
-        public Builder learningRate(double lr) { this.learningRate = lr; return this; }
+        public Builder learningRate(double lr) { this.learningRate = lr; explicit.add("learningRate"); return this; }
         /** Linear learning-rate annealing to 0 over the run (CleanRL {@code anneal_lr}). */
-        public Builder annealLr(boolean anneal) { this.annealLr = anneal; return this; }
-        public Builder gamma(double gamma) { this.gamma = gamma; return this; }
-        public Builder gaeLambda(double lambda) { this.gaeLambda = lambda; return this; }
+        public Builder annealLr(boolean anneal) { this.annealLr = anneal; explicit.add("annealLr"); return this; }
+        public Builder gamma(double gamma) { this.gamma = gamma; explicit.add("gamma"); return this; }
+        public Builder gaeLambda(double lambda) { this.gaeLambda = lambda; explicit.add("gaeLambda"); return this; }
 
         public Builder gae(double gamma, double gaeLambda) {
             this.gamma = gamma;
             this.gaeLambda = gaeLambda;
+            explicit.add("gamma");
+            explicit.add("gaeLambda");
             return this;
         }
 
-        public Builder numMinibatches(int n) { this.numMinibatches = n; return this; }
-        public Builder updateEpochs(int n) { this.updateEpochs = n; return this; }
-        public Builder normAdv(boolean on) { this.normAdv = on; return this; }
+        public Builder numMinibatches(int n) { this.numMinibatches = n; explicit.add("numMinibatches"); return this; }
+        public Builder updateEpochs(int n) { this.updateEpochs = n; explicit.add("updateEpochs"); return this; }
+        public Builder normAdv(boolean on) { this.normAdv = on; explicit.add("normAdv"); return this; }
 
         /** The clip range ε of the clipped surrogate (and of value clipping, as in CleanRL). */
         public Builder clip(double clip) {
             this.clip = clip;
             this.clipSet = true;
+            explicit.add("clip");
             return this;
         }
 
-        public Builder clipVloss(boolean on) { this.clipVloss = on; this.coefSet = true; return this; }
-        public Builder entCoef(double c) { this.entCoef = c; this.coefSet = true; return this; }
+        public Builder clipVloss(boolean on) { this.clipVloss = on; this.coefSet = true; explicit.add("clipVloss"); return this; }
+        public Builder entCoef(double c) { this.entCoef = c; this.coefSet = true; explicit.add("entCoef"); return this; }
         /** Anneal the entropy coefficient linearly to 0, like the learning rate. */
-        public Builder annealEnt(boolean on) { this.annealEnt = on; this.coefSet = true; return this; }
-        public Builder vfCoef(double c) { this.vfCoef = c; this.coefSet = true; return this; }
+        public Builder annealEnt(boolean on) { this.annealEnt = on; this.coefSet = true; explicit.add("annealEnt"); return this; }
+        public Builder vfCoef(double c) { this.vfCoef = c; this.coefSet = true; explicit.add("vfCoef"); return this; }
         /** Global gradient-norm clip; {@code Double.POSITIVE_INFINITY} turns clipping off. */
-        public Builder maxGradNorm(double n) { this.maxGradNorm = n; return this; }
+        public Builder maxGradNorm(double n) { this.maxGradNorm = n; explicit.add("maxGradNorm"); return this; }
         /** Stop the epochs of an update early once approx KL exceeds this; {@code NaN} (default) for never. */
-        public Builder targetKl(double kl) { this.targetKl = kl; return this; }
-        public Builder adamEps(double eps) { this.adamEps = eps; return this; }
+        public Builder targetKl(double kl) { this.targetKl = kl; explicit.add("targetKl"); return this; }
+        public Builder adamEps(double eps) { this.adamEps = eps; explicit.add("adamEps"); return this; }
         /**
          * Bootstrap truncated episodes with V(final observation) (default true). {@code false} reproduces CleanRL as
          * written, which treats a time limit like a terminal state.
          */
-        public Builder bootstrapTruncated(boolean on) { this.bootstrapTruncated = on; return this; }
+        public Builder bootstrapTruncated(boolean on) { this.bootstrapTruncated = on; explicit.add("bootstrapTruncated"); return this; }
         /** Normalise observations with running statistics, clip ±10 (Gymnasium {@code NormalizeObservation}). */
-        public Builder normalizeObservation(boolean on) { this.normalizeObservation = on; return this; }
+        public Builder normalizeObservation(boolean on) { this.normalizeObservation = on; explicit.add("normalizeObservation"); return this; }
         /** Scale rewards by the std of the discounted return, clip ±10 (Gymnasium {@code NormalizeReward}). */
-        public Builder normalizeReward(boolean on) { this.normalizeReward = on; return this; }
+        public Builder normalizeReward(boolean on) { this.normalizeReward = on; explicit.add("normalizeReward"); return this; }
         /** Clip Gaussian actions into a bounded Box before the env sees them (the buffer keeps the raw sample). */
-        public Builder clipAction(boolean on) { this.clipAction = on; return this; }
-        public Builder network(NetworkFactory network) { this.network = network; return this; }
+        public Builder clipAction(boolean on) { this.clipAction = on; explicit.add("clipAction"); return this; }
+        public Builder network(NetworkFactory network) { this.network = network; explicit.add("network"); return this; }
+
+        /**
+         * Initial value of the Gaussian head's state-independent {@code log_std} (CleanRL: 0, i.e. σ = 1). Lower
+         * values start with less exploration noise (rl-zoo3's MountainCarContinuous uses -3.29).
+         */
+        public Builder logStdInit(double v) { this.logStdInit = v; explicit.add("logStdInit"); return this; }
+
+        /**
+         * Hyperparameters from a {@link Preset} for the configured env, applied at {@link #build()} to every setting
+         * not given explicitly (before or after this call). {@code null} removes the preset.
+         */
+        public Builder preset(Preset preset) { this.preset = preset; return this; }
 
         /**
          * Replaces the default loss terms ({@link ClippedSurrogate}, {@link ValueLoss}, {@link EntropyBonus} built from
@@ -353,6 +385,13 @@ public final class PpoConfig {
         public PpoConfig build() {
             List<String> problems = new ArrayList<>();
             EnvSpec<?, ?> spec = resolveEnv(problems);
+            if (preset != null && spec != null) {
+                try {
+                    preset.apply(spec, this);
+                } catch (IllegalArgumentException e) {
+                    problems.add("preset = " + preset + ": " + e.getMessage());
+                }
+            }
             positive(problems, "numEnvs", numEnvs, "Use at least 1 env copy (CleanRL: 4).");
             positive(problems, "numSteps", numSteps, "Use at least 1 step per env per rollout (CleanRL: 128).");
             positive(problems, "numMinibatches", numMinibatches, "Use at least 1 (CleanRL: 4).");
@@ -393,6 +432,9 @@ public final class PpoConfig {
             if (!(adamEps > 0) || !Double.isFinite(adamEps)) {
                 problems.add("adamEps = " + adamEps + " must be a positive finite number (CleanRL: 1e-5).");
             }
+            if (!Double.isFinite(logStdInit)) {
+                problems.add("logStdInit = " + logStdInit + " must be finite (CleanRL: 0, i.e. σ = 1).");
+            }
             if (network == null) {
                 problems.add("network = null. Use Network.separate(...) or Network.shared(...), or leave the default.");
             }
@@ -403,6 +445,34 @@ public final class PpoConfig {
                 throw new PpoConfigException(problems);
             }
             return new PpoConfig(this, spec, losses != null ? losses : defaultLosses());
+        }
+
+        /** Sets {@code name} to {@code value} unless it was set explicitly (used by {@link Preset}). */
+        void presetValue(String name, Object value) {
+            if (explicit.contains(name)) {
+                return;
+            }
+            switch (name) {
+                case "numEnvs" -> numEnvs = (Integer) value;
+                case "numSteps" -> numSteps = (Integer) value;
+                case "learningRate" -> learningRate = (Double) value;
+                case "annealLr" -> annealLr = (Boolean) value;
+                case "gamma" -> gamma = (Double) value;
+                case "gaeLambda" -> gaeLambda = (Double) value;
+                case "numMinibatches" -> numMinibatches = (Integer) value;
+                case "updateEpochs" -> updateEpochs = (Integer) value;
+                case "normAdv" -> normAdv = (Boolean) value;
+                case "clip" -> clip = (Double) value;
+                case "clipVloss" -> clipVloss = (Boolean) value;
+                case "entCoef" -> entCoef = (Double) value;
+                case "vfCoef" -> vfCoef = (Double) value;
+                case "maxGradNorm" -> maxGradNorm = (Double) value;
+                case "normalizeObservation" -> normalizeObservation = (Boolean) value;
+                case "normalizeReward" -> normalizeReward = (Boolean) value;
+                case "logStdInit" -> logStdInit = (Double) value;
+                case "network" -> network = (NetworkFactory) value;
+                default -> throw new IllegalStateException("preset sets unknown field " + name);
+            }
         }
 
         private List<LossTerm> defaultLosses() {

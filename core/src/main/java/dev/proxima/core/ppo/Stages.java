@@ -140,6 +140,10 @@ public final class Stages implements AutoCloseable {
         this.clipBox = config.clipAction() && actionSpace instanceof Box b && b.isBounded() ? b : null;
 
         this.net = config.network().create(obsDim, policyDim, logStdDim, new SplittableRandom(initRng.nextLong()));
+        if (logStdDim > 0 && config.logStdInit() != 0.0) {
+            java.util.Arrays.fill(net.params(), net.logStdOffset(), net.logStdOffset() + logStdDim, config.logStdInit());
+            net.syncParams();
+        }
         this.adam = new Adam(net.numParams(), Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, config.adamEps(), 0.0);
         this.rollout = new Rollout(config.numSteps(), numEnvs, obsDim, actionDim);
         this.terms = new ArrayList<>();

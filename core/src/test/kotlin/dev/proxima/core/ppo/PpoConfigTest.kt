@@ -91,4 +91,39 @@ class PpoConfigTest : FunSpec({
         shouldThrow<PpoConfigException> { PpoConfig.builder().env(CUE).numEnvs(0).build() }
             .shouldBeInstanceOf<IllegalArgumentException>()
     }
+
+    test("a preset fills in only what was not set explicitly, whatever the order") {
+        val cartPoleLike = dev.proxima.core.env.EnvSpec("CartPole-v1", dev.proxima.core.env.EnvFactory { CueEnv() }, 500, 475.0)
+        val c = PpoConfig.builder().learningRate(5e-4).preset(Preset.TUNED).env(cartPoleLike).gamma(0.97).build()
+        c.numEnvs() shouldBe 8
+        c.updateEpochs() shouldBe 20
+        c.gaeLambda() shouldBe 0.8
+        c.learningRate() shouldBe 5e-4
+        c.gamma() shouldBe 0.97
+        c.preset().get() shouldBe Preset.TUNED
+        c.describe() shouldContain "|preset|TUNED|"
+        val e = shouldThrow<PpoConfigException> { PpoConfig.builder().env(CUE).preset(Preset.TUNED).build() }
+        e.message shouldContain "preset = TUNED: no tuned preset for env Cue-v0. Presets exist for Acrobot-v1"
+    }
+
+    test("the CleanRL preset gives ppo_continuous_action.py's values for continuous actions") {
+        val c = PpoConfig.builder().env(TARGET).preset(Preset.CLEANRL).build()
+        c.numSteps() shouldBe 2048
+        c.numEnvs() shouldBe 1
+        c.numMinibatches() shouldBe 32
+        c.updateEpochs() shouldBe 10
+        c.learningRate() shouldBe 3e-4
+        c.normalizeObservation() shouldBe true
+        PpoConfig.builder().env(CUE).preset(Preset.CLEANRL).build().toMap() shouldBe
+            PpoConfig.builder().env(CUE).build().toMap().plus("preset" to "CLEANRL")
+    }
+
+    test("logStdInit sets the Gaussian head's initial log-std") {
+        Stages(PpoConfig.builder().env(TARGET).logStdInit(-1.5).rollout(2, 8).numMinibatches(1).build(), 16, 1).use { s ->
+            val net = s.agent().network()
+            net.params()[net.logStdOffset()] shouldBe -1.5
+        }
+        shouldThrow<PpoConfigException> { PpoConfig.builder().env(TARGET).logStdInit(Double.NaN).build() }
+            .message shouldContain "logStdInit = NaN"
+    }
 })
