@@ -12,6 +12,7 @@ import dev.proxima.core.env.EnvSpec
 import dev.proxima.core.nn.NetworkFactory
 import dev.proxima.core.ppo.PpoConfig
 import dev.proxima.core.ppo.PpoConfigException
+import dev.proxima.core.ppo.Preset
 import dev.proxima.core.ppo.UpdateListener
 import dev.proxima.dsl.pipeline.CheckpointListener
 import dev.proxima.dsl.pipeline.EvalListener
@@ -48,7 +49,8 @@ annotation class PpoDsl
  * }
  * val result = trainer.train(steps = 100_000)
  * ```
- * Defaults are CleanRL's `ppo.py`, as in [PpoConfig.Builder]. Env ids are looked up in the Koin container of
+ * Defaults are CleanRL's `ppo.py`, as in [PpoConfig.Builder]; `preset(TUNED)` takes tuned values for the built-in
+ * envs instead (rl-baselines3-zoo's, see [Preset]), for every setting the block does not give. Env ids are looked up in the Koin container of
  * [ppo]'s `koin` argument (or the global one, if Koin was started), then in [EnvRegistry] (ServiceLoader), then among
  * the built-ins.
  */
@@ -216,9 +218,26 @@ class PpoSpec internal constructor(private val koin: Koin?) {
     /** Bootstrap truncated episodes with V(final observation) (default on; off is CleanRL as written). */
     fun bootstrapTruncated(on: Boolean) { b.bootstrapTruncated(on) }
 
+    /** Initial Gaussian `log_std` (CleanRL: 0, σ = 1); lower starts with less exploration noise. */
+    fun logStdInit(value: Double) { b.logStdInit(value) }
+
     fun normalizeObservation(on: Boolean) { b.normalizeObservation(on) }
     fun normalizeReward(on: Boolean) { b.normalizeReward(on) }
     fun clipAction(on: Boolean) { b.clipAction(on) }
+
+    // ----------------------------------------------------------------------------------------------- presets
+
+    /** rl-baselines3-zoo's (or CleanRL's) tuned values for the env, where core has them; see [Preset.TUNED]. */
+    val TUNED: Preset get() = Preset.TUNED
+
+    /** CleanRL's defaults for the env's kind of action (`ppo.py` or `ppo_continuous_action.py`). */
+    val CLEANRL: Preset get() = Preset.CLEANRL
+
+    /**
+     * Takes every setting not given in this block (before or after this call) from [preset] for the env, e.g.
+     * `ppo { env(CartPole); preset(TUNED); seed(3) }`. Without a preset the defaults are CleanRL's `ppo.py`.
+     */
+    fun preset(preset: Preset) { b.preset(preset) }
 
     // ----------------------------------------------------------------------------------------------- model and loss
 

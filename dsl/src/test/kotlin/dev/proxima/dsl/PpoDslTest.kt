@@ -15,6 +15,7 @@ import dev.proxima.core.ppo.LossTerm
 import dev.proxima.core.ppo.Minibatch
 import dev.proxima.core.ppo.PpoConfig
 import dev.proxima.core.ppo.PpoConfigException
+import dev.proxima.core.ppo.Preset
 import dev.proxima.core.ppo.ValueLoss
 import dev.proxima.dsl.koin.env
 import dev.proxima.envs.classic.ClassicControl
@@ -98,15 +99,31 @@ class PpoDslTest : FunSpec({
             clipVloss(false); entCoef(0.0); annealEnt(true); vfCoef(0.25)
             maxGradNorm(1.5); targetKl(0.02); adamEps(1e-7)
             bootstrapTruncated(false); normalizeObservation(true); normalizeReward(true); clipAction(false)
+            logStdInit(-0.5)
             network(Network.separate(intArrayOf(32), intArrayOf(16)).activation(Activation.RELU))
+            preset(CLEANRL)
         }.config
         val java = PpoConfig.builder().env(ClassicControl.pendulum()).seed(7).rollout(2, 64).learningRate(1e-3)
             .annealLr(false).gae(0.9, 0.8).numMinibatches(8).updateEpochs(3).normAdv(false).clip(0.3)
             .clipVloss(false).entCoef(0.0).annealEnt(true).vfCoef(0.25).maxGradNorm(1.5).targetKl(0.02)
             .adamEps(1e-7).bootstrapTruncated(false).normalizeObservation(true).normalizeReward(true)
             .clipAction(false).network(Network.separate(intArrayOf(32), intArrayOf(16)).activation(Activation.RELU))
+            .logStdInit(-0.5).preset(Preset.CLEANRL)
             .build()
         dsl.toMap() shouldBe java.toMap()
+        // Every key of the config is covered: a setting added to core without a DSL forwarder would show here.
+        dsl.toMap().keys.filter { dsl.toMap()[it] == PpoConfig.builder().env(ClassicControl.pendulum()).build()
+            .toMap()[it] } shouldBe listOf("env")
+    }
+
+    test("preset(TUNED) fills in what the block does not set, whatever the order") {
+        val tuned = ppo { env(CartPole); preset(TUNED) }.config
+        val javaTuned = PpoConfig.builder().env(ClassicControl.cartPole()).preset(Preset.TUNED).build()
+        tuned.toMap() shouldBe javaTuned.toMap()
+        tuned.numEnvs() shouldBe 8
+        ppo { env(CartPole); epochs(3); preset(TUNED) }.config.updateEpochs() shouldBe 3
+        shouldThrow<PpoConfigException> { ppo { env { seed -> Corridor(seed) }; preset(TUNED) } }.message!! shouldContain
+            "no tuned preset for env Corridor-v0"
     }
 
     test("defaults are CleanRL's, as the Java builder's") {
