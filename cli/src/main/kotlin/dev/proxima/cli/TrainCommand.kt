@@ -51,9 +51,12 @@ internal class TrainCommand(private val ctx: Cli.Context) {
             (if (value == null) "gives no value" else "gives a ${value.javaClass.name}") +
             (if (value is TrainingResult) "; drop the script's own train call, proxima train does the training" else "") +
             ".")
-        if (seed != null) target = target.withSeed(seed)
+        if (seed != null) {
+            target = target.withSeed(seed)
+            target.seedNote?.let { ctx.err.println("proxima: note: $it") }
+        }
         val config = target.config
-        val totalSteps = steps ?: DEFAULT_STEPS
+        val totalSteps = steps ?: target.defaultSteps
         val numUpdates = config.numUpdates(totalSteps)
 
         // --- the run directory ----------------------------------------------------------------------------------
@@ -108,6 +111,7 @@ internal class TrainCommand(private val ctx: Cli.Context) {
                     "reward_curve" to RunRecorder.REWARD_CURVE_PNG,
                     "best_checkpoint" to "$CHECKPOINTS/$BEST",
                     "last_checkpoint" to "$CHECKPOINTS/$LAST",
+                    "last_checkpoint_kind" to if (target.resumableCheckpoints) "training" else "agent",
                     "script" to scriptCopy.fileName.toString(),
                 )
                 try {
@@ -213,7 +217,7 @@ internal class TrainCommand(private val ctx: Cli.Context) {
     }
 
     companion object {
-        const val DEFAULT_STEPS = 100_000L
+        const val DEFAULT_STEPS = TrainTarget.DEFAULT_STEPS
         const val DEFAULT_EVAL_EPISODES = 10
         const val EVALS_PER_RUN = 10
         const val EVAL_SEED_OFFSET = 1_000_000L
@@ -229,11 +233,12 @@ internal class TrainCommand(private val ctx: Cli.Context) {
             |
             |Compiles and runs SCRIPT (a .ppo.kts Kotlin script whose last expression is a ppo { } block or a
             |PpoConfig), trains it, and writes the run directory: checkpoints/best.safetensors (best evaluation) and
-            |checkpoints/last.safetensors (resumable), metrics.csv, a TensorBoard event file, reward_curve.png and
-            |summary.json. Compiled scripts are cached (${ScriptHost.CACHE_ENV} or -D${ScriptHost.CACHE_PROPERTY}
+            |checkpoints/last.safetensors (the final agent; for a PpoConfig a training checkpoint that
+            |Stages.restore continues), metrics.csv, a TensorBoard event file, reward_curve.png and summary.json. Compiled scripts are cached (${ScriptHost.CACHE_ENV} or -D${ScriptHost.CACHE_PROPERTY}
             |sets the directory, 'off' disables it).
             |
-            |  --steps N          env steps to train for (default ${DEFAULT_STEPS}; 100k, 1.5M and 100_000 work)
+            |  --steps N          env steps to train for (default: the trainer's totalSteps, else ${DEFAULT_STEPS};
+            |                     100k, 1.5M and 100_000 work)
             |  --seed S           the run's seed, replacing the script's
             |  --out DIR          run directory, new or empty (default runs/<env>-<timestamp>)
             |  --eval-episodes K  episodes per evaluation (default $DEFAULT_EVAL_EPISODES); about $EVALS_PER_RUN evaluations

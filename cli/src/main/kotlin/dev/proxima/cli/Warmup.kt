@@ -31,10 +31,10 @@ internal class Warmup(private val ctx: Cli.Context) {
     companion object {
         private val SCRIPT = """
             |// compiled and trained by the build to record the classes a run loads (see Warmup.kt)
-            |PpoConfig.builder()
-            |    .env("CartPole-v1")
-            |    .rollout(4, 64)
-            |    .build()
+            |ppo {
+            |    env(CartPole)
+            |    rollout(numEnvs = 4, numSteps = 64)
+            |}
             |""".trimMargin()
     }
 }

@@ -24,6 +24,18 @@ object TestScripts {
         |    .build()
         |""".trimMargin()
 
+    /** The DSL: a `ppo { }` trainer with its own budget of 512 steps. */
+    val DSL = """
+        |ppo {
+        |    env(CartPole)
+        |    rollout(numEnvs = 4, numSteps = 32)
+        |    minibatches(4)
+        |    epochs(2)
+        |    seed(4)
+        |    totalSteps(512)
+        |}
+        |""".trimMargin()
+
     /** Two compile errors, unresolved references at line 1 column 13 and line 4 column 6. */
     val ERRORS = """
         |val steps = undefinedSteps * 2

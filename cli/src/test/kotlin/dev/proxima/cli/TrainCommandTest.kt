@@ -126,6 +126,32 @@ class TrainCommandTest : FunSpec({
         summary(second)["updates"] shouldBe 1L
     }
 
+    test("a ppo { } script trains through the DSL's trainer, for the budget it sets itself") {
+        TestScripts.write("dsl.ppo.kts", TestScripts.DSL)
+        Files.copy(TestScripts.dir.resolve("dsl.ppo.kts"), wd.resolve("dsl.ppo.kts"))
+        val r = proxima(wd, "train", "dsl.ppo.kts", "--out", "dsl-run", "--eval-episodes", "2")
+        withClue(r) {
+            r.code shouldBe 0
+            r.out shouldContain "training PPO on CartPole-v1 for 512 steps: 4 updates of 4 envs x 32 steps, seed 4"
+            r.err shouldBe ""
+        }
+        val s = summary(wd.resolve("dsl-run"))
+        s["steps"] shouldBe 512L
+        @Suppress("UNCHECKED_CAST")
+        (s["files"] as Map<String, Any>)["last_checkpoint_kind"] shouldBe "agent"
+        Agent.load(wd.resolve("dsl-run/checkpoints/last.safetensors")).evaluate(2, true, 4 + TrainCommand.EVAL_SEED_OFFSET)
+            .meanReturn() shouldBe s["eval_mean_return"]
+        Files.readAllLines(wd.resolve("dsl-run/metrics.csv")).size shouldBe 5
+
+        // --seed on a trainer: rebuilt from its configuration, with a note that script callbacks are not carried.
+        val seeded = proxima(wd, "train", "dsl.ppo.kts", "--out", "dsl-seeded", "--seed", "8", "--steps", "128")
+        withClue(seeded) {
+            seeded.code shouldBe 0
+            seeded.err shouldContain "proxima: note: --seed rebuilt the ppo { } trainer"
+        }
+        summary(wd.resolve("dsl-seeded"))["seed"] shouldBe 8L
+    }
+
     test("eval evaluates a saved agent and records a GIF") {
         val r = proxima(wd, "eval", "runs/CartPole-v1-20250102-030405/checkpoints/best.safetensors", "--episodes", "2",
             "--gif", "cart.gif")

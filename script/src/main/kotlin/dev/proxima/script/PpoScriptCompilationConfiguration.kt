@@ -40,7 +40,12 @@ object PpoScriptDefaults {
         "dev.proxima.core.nn.*",
         "dev.proxima.core.env.*",
         "dev.proxima.core.space.*",
-        "dev.proxima.envs.classic.*",
+        // Not dev.proxima.envs.classic.*: its Java env classes share their names with the DSL's env objects
+        // (CartPole, Pendulum, ...), which would shadow them anyway. Import a class explicitly to use it.
+        "dev.proxima.envs.classic.ClassicControl",
+        "dev.proxima.envs.check.*",
+        "dev.proxima.dsl.*",
+        "dev.proxima.dsl.pipeline.*",
     )
 
     /**
@@ -54,6 +59,9 @@ object PpoScriptDefaults {
         "dev.proxima.script.PpoScript",                         // this module
         "dev.proxima.core.ppo.PpoConfig",                       // proxima-core
         "dev.proxima.envs.classic.CartPole",                    // proxima-envs
+        "dev.proxima.dsl.PpoSpec",                              // proxima-dsl
+        "kotlinx.coroutines.flow.Flow",                         // kotlinx-coroutines (in the DSL's signatures)
+        "org.koin.core.Koin",                                   // koin-core (ppo(koin) { })
     )
 
     /** The jars (or class directories) that hold the [ANCHORS] present on this class path, without duplicates. */

@@ -2,6 +2,7 @@ package dev.proxima.script
 
 import dev.proxima.core.ppo.PpoConfig
 import dev.proxima.envs.classic.CartPole
+import dev.proxima.dsl.PpoSpec
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContain
 import io.kotest.matchers.collections.shouldContainAll
@@ -28,13 +29,14 @@ class PpoScriptTest : FunSpec({
 
     test("scripts import Proxima's packages by default") {
         PpoScriptCompilationConfiguration[ScriptCompilationConfiguration.defaultImports]!! shouldContainAll
-            listOf("dev.proxima.core.ppo.*", "dev.proxima.core.env.*", "dev.proxima.envs.classic.*")
+            listOf("dev.proxima.core.ppo.*", "dev.proxima.core.env.*", "dev.proxima.dsl.*",
+                "dev.proxima.envs.classic.ClassicControl")
     }
 
-    test("the compile class path is exactly where core, envs, this module and the stdlib come from") {
+    test("the compile class path is exactly where core, envs, the DSL, this module and the stdlib come from") {
         val cp = PpoScriptDefaults.classpath()
         cp shouldContainAll listOf(location(PpoConfig::class.java), location(CartPole::class.java),
-            location(PpoScript::class.java), location(Unit::class.java))
+            location(PpoScript::class.java), location(Unit::class.java), location(PpoSpec::class.java))
         cp.distinct() shouldBe cp
         val configured = PpoScriptCompilationConfiguration[ScriptCompilationConfiguration.dependencies]!!
             .filterIsInstance<JvmDependency>().flatMap { it.classpath }

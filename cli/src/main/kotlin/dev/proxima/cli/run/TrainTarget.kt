@@ -5,6 +5,7 @@ import dev.proxima.core.ppo.PpoConfig
 import dev.proxima.core.ppo.Stages
 import dev.proxima.core.ppo.TrainingResult
 import dev.proxima.core.ppo.UpdateStats
+import dev.proxima.dsl.pipeline.PpoTrainer
 import java.nio.file.Path
 
 /**
@@ -28,6 +29,15 @@ fun interface UpdateSink {
 interface TrainTarget {
     val config: PpoConfig
 
+    /** The budget when the command line gives none. */
+    val defaultSteps: Long get() = DEFAULT_STEPS
+
+    /** Whether [RunHandle.saveCheckpoint] writes a checkpoint training can continue from (else an agent checkpoint). */
+    val resumableCheckpoints: Boolean get() = true
+
+    /** What the user should know about a seed override, if anything. */
+    val seedNote: String? get() = null
+
     /** The same target with another seed. */
     fun withSeed(seed: Long): TrainTarget
 
@@ -38,9 +48,13 @@ interface TrainTarget {
     fun train(steps: Long, sink: UpdateSink, stop: () -> Boolean, finish: (RunHandle) -> Unit): TrainingResult
 
     companion object {
+        /** CleanRL's and the DSL's default budget. */
+        const val DEFAULT_STEPS = 100_000L
+
         /** The target for a script's result, or null if the result is nothing a script may return. */
         fun of(value: Any?): TrainTarget? = when (value) {
             is PpoConfig -> ConfigTarget(value)
+            is PpoTrainer -> TrainerTarget(value)
             is TrainTarget -> value
             else -> null
         }

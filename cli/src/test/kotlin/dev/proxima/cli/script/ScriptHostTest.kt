@@ -12,6 +12,8 @@ import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.types.shouldBeInstanceOf
 import java.nio.file.Files
+import java.nio.file.Path
+import dev.proxima.dsl.pipeline.PpoTrainer
 
 class ScriptHostTest : FunSpec({
     test("a script returning a PpoConfig built with the core builder evaluates to that config") {
@@ -23,6 +25,25 @@ class ScriptHostTest : FunSpec({
         config.numSteps() shouldBe 64
         config.updateEpochs() shouldBe 2
         config.seed() shouldBe 3
+    }
+
+    test("a ppo { } script evaluates to the DSL's trainer") {
+        val file = TestScripts.write("dsl.ppo.kts", TestScripts.DSL)
+        val host = ScriptHost(TestScripts.cacheDir)
+        val trainer = host.evaluate(host.compile(file)).shouldBeInstanceOf<PpoTrainer>()
+        trainer.config.env().id() shouldBe "CartPole-v1"
+        trainer.config.numSteps() shouldBe 32
+        trainer.totalSteps shouldBe 512L
+    }
+
+    test("samples/scripts/cartpole.ppo.kts is rl-baselines3-zoo's CartPole setup") {
+        val sample = listOf(Path.of("../samples/scripts/cartpole.ppo.kts"), Path.of("samples/scripts/cartpole.ppo.kts"))
+            .first { Files.exists(it) }
+        val host = ScriptHost(TestScripts.cacheDir)
+        val c = host.evaluate(host.compile(sample)).shouldBeInstanceOf<PpoTrainer>().config
+        listOf(c.env().id(), c.numEnvs(), c.numSteps(), c.gamma(), c.gaeLambda(), c.updateEpochs(), c.numMinibatches(),
+            c.learningRate(), c.annealLr(), c.entCoef(), c.clip()) shouldBe
+            listOf("CartPole-v1", 8, 32, 0.98, 0.8, 20, 8, 1e-3, true, 0.0, 0.2)
     }
 
     test("the second compile of an unchanged script is a cache hit; a changed script is compiled again") {
