@@ -96,7 +96,7 @@ class PpoConfigTest : FunSpec({
         val cartPoleLike = dev.proxima.core.env.EnvSpec("CartPole-v1", dev.proxima.core.env.EnvFactory { CueEnv() }, 500, 475.0)
         val c = PpoConfig.builder().learningRate(5e-4).preset(Preset.TUNED).env(cartPoleLike).gamma(0.97).build()
         c.numEnvs() shouldBe 8
-        c.updateEpochs() shouldBe 20
+        c.updateEpochs() shouldBe 10
         c.gaeLambda() shouldBe 0.8
         c.learningRate() shouldBe 5e-4
         c.gamma() shouldBe 0.97
