@@ -30,7 +30,7 @@ public final class EnvChecks<O, A> extends Wrapper<O, A> implements Snapshottabl
     }
 
     private Reset<O> checkedReset(Reset<O> r) {
-        checkObservation(r.observation(), "reset");
+        checkObservation(r.observation(), 0);
         needsReset = false;
         everReset = true;
         episodeStep = 0;
@@ -51,7 +51,7 @@ public final class EnvChecks<O, A> extends Wrapper<O, A> implements Snapshottabl
         }
         Step<O> s = env.step(action);
         episodeStep++;
-        checkObservation(s.observation(), "step " + episodeStep);
+        checkObservation(s.observation(), episodeStep);
         if (!Double.isFinite(s.reward())) {
             throw new EnvContractException(name() + ": step " + episodeStep + " returned reward " + s.reward()
                     + "; rewards must be finite. Check the reward formula for a division by zero or overflow.");
@@ -60,21 +60,22 @@ public final class EnvChecks<O, A> extends Wrapper<O, A> implements Snapshottabl
         return s;
     }
 
-    private void checkObservation(O obs, String where) {
+    /** {@code step} 0 means the reset; the message text is built only on failure (this runs every step). */
+    private void checkObservation(O obs, long step) {
         Space<O> space = env.observationSpace();
         if (space instanceof Box box) {
             if (!(obs instanceof float[] x) || x.length != box.flatDim()) {
-                throw new EnvContractException(name() + ": " + where + " returned observation " + show(obs)
+                throw new EnvContractException(name() + ": " + where(step) + " returned observation " + show(obs)
                         + " but the observation space " + box + " expects a float[" + box.flatDim() + "].");
             }
             for (int i = 0; i < x.length; i++) {
                 if (!Float.isFinite(x[i])) {
-                    throw new EnvContractException(name() + ": " + where + " returned observation " + show(obs)
+                    throw new EnvContractException(name() + ": " + where(step) + " returned observation " + show(obs)
                             + " whose entry " + i + " is " + x[i] + "; observations must be finite.");
                 }
             }
         } else if (!space.contains(obs)) {
-            throw new EnvContractException(name() + ": " + where + " returned observation " + show(obs)
+            throw new EnvContractException(name() + ": " + where(step) + " returned observation " + show(obs)
                     + " outside the observation space " + space + ".");
         }
     }
@@ -90,6 +91,10 @@ public final class EnvChecks<O, A> extends Wrapper<O, A> implements Snapshottabl
         needsReset = snapshot[0] != 0;
         everReset = snapshot[1] != 0;
         episodeStep = snapshot[2];
+    }
+
+    private static String where(long step) {
+        return step == 0 ? "reset" : "step " + step;
     }
 
     static String show(Object v) {
