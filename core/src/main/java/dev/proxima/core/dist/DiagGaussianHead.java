@@ -15,6 +15,10 @@ import java.util.random.RandomGenerator;
  * actions are rounded to float32 for storage, and {@link #sample} returns the log-probability <em>of the rounded
  * action</em> so that the first epoch's ratio is exactly 1. Stateless and thread-safe; allocates nothing per call.
  *
+ * <p><b>Bounded log_std.</b> With a {@link LogStdBound} other than {@code none}, {@code logStd} holds the raw
+ * parameters and every method uses {@code bound.apply(raw)} as the log standard deviation; {@code backward} returns
+ * the gradient with respect to the raw parameters ({@code bound.derivative(raw)} times that of the log-std).
+ *
  * <p>Besides the {@link PolicyHead} methods over {@code float[]} actions, {@link #logProbAndEntropy(double[],
  * double[], double[], int, double[], double[]) logProbAndEntropy} and {@link #backward(double[], double[], double[],
  * int, double[], double[], double[], double[]) backward} accept {@code double[]} actions, for callers that keep
@@ -22,20 +26,30 @@ import java.util.random.RandomGenerator;
  */
 public final class DiagGaussianHead implements PolicyHead {
 
-    /** {@code log √(2π)}, the constant of torch's {@code Normal.log_prob}. */
-    private static final double LOG_SQRT_2PI = Math.log(Math.sqrt(2.0 * Math.PI));
-    /** {@code 1/2 + 1/2·log 2π}, the constant of torch's {@code Normal.entropy}. */
-    private static final double ENTROPY_CONST = 0.5 + 0.5 * Math.log(2.0 * Math.PI);
-
     private final int d;
+    private final LogStdBound bound;
 
     /** @param d number of action dimensions, at least 1 */
     public DiagGaussianHead(int d) {
+        this(d, LogStdBound.NONE);
+    }
+
+    /**
+     * @param d     number of action dimensions, at least 1
+     * @param bound how the raw {@code log_std} parameters become log standard deviations
+     */
+    public DiagGaussianHead(int d, LogStdBound bound) {
         if (d < 1) {
             throw new IllegalArgumentException("DiagGaussianHead: d = " + d
                     + " action dimensions; need at least 1 (use the flatDim of the Box action space)");
         }
         this.d = d;
+        this.bound = java.util.Objects.requireNonNull(bound, "DiagGaussianHead: bound");
+    }
+
+    /** The bound on {@code log_std}. */
+    public LogStdBound logStdBound() {
+        return bound;
     }
 
     @Override
@@ -60,7 +74,7 @@ public final class DiagGaussianHead implements PolicyHead {
         String where = "DiagGaussianHead.sample";
         HeadChecks.rows(where, n);
         HeadChecks.length(where, "policyOut", policyOut, n, d);
-        checkLogStd(where, logStd);
+        GaussianMath.checkLogStd(where, logStd, d);
         HeadChecks.length(where, "actionsOut", actionsOut, n, d);
         HeadChecks.length(where, "logProbOut", logProbOut, n, 1);
         if (rngs == null || rngs.length < n) {
@@ -72,10 +86,11 @@ public final class DiagGaussianHead implements PolicyHead {
             double logP = 0.0;
             for (int j = 0; j < d; j++) {
                 double mean = policyOut[off + j];
-                double sigma = Math.exp(logStd[j]);
+                double ls = bound.apply(logStd[j]);
+                double sigma = Math.exp(ls);
                 float action = (float) (mean + sigma * rngs[i].nextGaussian());
                 actionsOut[off + j] = action;
-                logP += logDensity(action, mean, logStd[j]);
+                logP += GaussianMath.logDensity(action, mean, ls);
             }
             logProbOut[i] = logP;
         }
@@ -99,12 +114,12 @@ public final class DiagGaussianHead implements PolicyHead {
         String where = "DiagGaussianHead.logProbAndEntropy";
         HeadChecks.length(where, "actions", actions, n, d);
         checkForward(where, policyOut, logStd, n, logProbOut, entropyOut);
-        double h = entropy(logStd);
+        double h = GaussianMath.entropy(logStd, d, bound);
         for (int i = 0; i < n; i++) {
             int off = i * d;
             double logP = 0.0;
             for (int j = 0; j < d; j++) {
-                logP += logDensity(actions[off + j], policyOut[off + j], logStd[j]);
+                logP += GaussianMath.logDensity(actions[off + j], policyOut[off + j], bound.apply(logStd[j]));
             }
             logProbOut[i] = logP;
             entropyOut[i] = h;
@@ -117,12 +132,12 @@ public final class DiagGaussianHead implements PolicyHead {
         String where = "DiagGaussianHead.logProbAndEntropy";
         HeadChecks.length(where, "actions", actions, n, d);
         checkForward(where, policyOut, logStd, n, logProbOut, entropyOut);
-        double h = entropy(logStd);
+        double h = GaussianMath.entropy(logStd, d, bound);
         for (int i = 0; i < n; i++) {
             int off = i * d;
             double logP = 0.0;
             for (int j = 0; j < d; j++) {
-                logP += logDensity(actions[off + j], policyOut[off + j], logStd[j]);
+                logP += GaussianMath.logDensity(actions[off + j], policyOut[off + j], bound.apply(logStd[j]));
             }
             logProbOut[i] = logP;
             entropyOut[i] = h;
@@ -131,8 +146,8 @@ public final class DiagGaussianHead implements PolicyHead {
 
     /**
      * Per dimension, with {@code z² = (a-μ)²/σ²}: {@code ∂log p/∂μ = (a-μ)/σ²}, {@code ∂log p/∂log_std = z² - 1},
-     * {@code ∂H/∂μ = 0}, {@code ∂H/∂log_std = 1}; the log-std gradient is summed over rows. {@code dLogProb} or
-     * {@code dEntropy} may be {@code null} (all zero).
+     * {@code ∂H/∂μ = 0}, {@code ∂H/∂log_std = 1}; the log-std gradient is summed over rows, then multiplied by the
+     * bound's derivative at the raw parameter. {@code dLogProb} or {@code dEntropy} may be {@code null} (all zero).
      */
     @Override
     public void backward(double[] policyOut, double[] logStd, float[] actions, int n, double[] dLogProb,
@@ -140,21 +155,7 @@ public final class DiagGaussianHead implements PolicyHead {
         String where = "DiagGaussianHead.backward";
         HeadChecks.length(where, "actions", actions, n, d);
         checkBackward(where, policyOut, logStd, n, dLogProb, dEntropy, dPolicyOut, dLogStd);
-        for (int j = 0; j < d; j++) {
-            dLogStd[j] = 0.0;
-        }
-        for (int i = 0; i < n; i++) {
-            int off = i * d;
-            double gLogProb = dLogProb == null ? 0.0 : dLogProb[i];
-            double gEntropy = dEntropy == null ? 0.0 : dEntropy[i];
-            for (int j = 0; j < d; j++) {
-                double sigma = Math.exp(logStd[j]);
-                double var = sigma * sigma;
-                double diff = actions[off + j] - policyOut[off + j];
-                dPolicyOut[off + j] = gLogProb * diff / var;
-                dLogStd[j] += gLogProb * (diff * diff / var - 1.0) + gEntropy;
-            }
-        }
+        GaussianMath.backward(policyOut, logStd, actions, n, d, bound, dLogProb, dEntropy, dPolicyOut, dLogStd);
     }
 
     /** As {@link #backward(double[], double[], float[], int, double[], double[], double[], double[])} with float64 actions. */
@@ -171,36 +172,23 @@ public final class DiagGaussianHead implements PolicyHead {
             double gLogProb = dLogProb == null ? 0.0 : dLogProb[i];
             double gEntropy = dEntropy == null ? 0.0 : dEntropy[i];
             for (int j = 0; j < d; j++) {
-                double sigma = Math.exp(logStd[j]);
+                double sigma = Math.exp(bound.apply(logStd[j]));
                 double var = sigma * sigma;
                 double diff = actions[off + j] - policyOut[off + j];
                 dPolicyOut[off + j] = gLogProb * diff / var;
                 dLogStd[j] += gLogProb * (diff * diff / var - 1.0) + gEntropy;
             }
         }
-    }
-
-    /** One dimension of {@code log N(a; μ, σ²)} in torch's {@code Normal.log_prob} form. */
-    private static double logDensity(double action, double mean, double logStd) {
-        double sigma = Math.exp(logStd);
-        double var = sigma * sigma;
-        double diff = action - mean;
-        return -(diff * diff) / (2.0 * var) - logStd - LOG_SQRT_2PI;
-    }
-
-    private double entropy(double[] logStd) {
-        double h = 0.0;
         for (int j = 0; j < d; j++) {
-            h += ENTROPY_CONST + logStd[j];
+            dLogStd[j] *= bound.derivative(logStd[j]); // chain rule through the bound (exactly 1 for none)
         }
-        return h;
     }
 
     private void checkForward(String where, double[] policyOut, double[] logStd, int n, double[] logProbOut,
             double[] entropyOut) {
         HeadChecks.rows(where, n);
         HeadChecks.length(where, "policyOut", policyOut, n, d);
-        checkLogStd(where, logStd);
+        GaussianMath.checkLogStd(where, logStd, d);
         HeadChecks.length(where, "logProbOut", logProbOut, n, 1);
         HeadChecks.length(where, "entropyOut", entropyOut, n, 1);
     }
@@ -209,26 +197,15 @@ public final class DiagGaussianHead implements PolicyHead {
             double[] dEntropy, double[] dPolicyOut, double[] dLogStd) {
         HeadChecks.rows(where, n);
         HeadChecks.length(where, "policyOut", policyOut, n, d);
-        checkLogStd(where, logStd);
+        GaussianMath.checkLogStd(where, logStd, d);
         HeadChecks.optionalLength(where, "dLogProb", dLogProb, n);
         HeadChecks.optionalLength(where, "dEntropy", dEntropy, n);
         HeadChecks.length(where, "dPolicyOut", dPolicyOut, n, d);
         HeadChecks.perDimension(where, "dLogStd", dLogStd, d);
     }
 
-    private void checkLogStd(String where, double[] logStd) {
-        HeadChecks.perDimension(where, "logStd", logStd, d);
-        for (int j = 0; j < d; j++) {
-            if (!Double.isFinite(logStd[j])) {
-                throw new IllegalArgumentException(where + ": log_std[" + j + "] = " + logStd[j]
-                        + " is not finite, so σ = exp(log_std) is 0, inf or NaN. The log-std parameters diverged:"
-                        + " lower the learning rate or keep maxGradNorm on.");
-            }
-        }
-    }
-
     @Override
     public String toString() {
-        return "DiagGaussianHead(d = " + d + ")";
+        return "DiagGaussianHead(d = " + d + (bound.kind() == LogStdBound.Kind.NONE ? "" : ", logStd " + bound) + ")";
     }
 }

@@ -51,4 +51,19 @@ final class HeadChecks {
             length(where, name, a.length, n, 1);
         }
     }
+
+    /** An optional action mask of {@code perRow} entries per row: {@code null} means every action is valid. */
+    static void optionalMask(String where, boolean[] mask, int n, int perRow) {
+        if (mask != null) {
+            length(where, "mask", mask.length, n, perRow);
+        }
+    }
+
+    /** One random generator per row. */
+    static void rngs(String where, java.util.random.RandomGenerator[] rngs, int n) {
+        if (rngs == null || rngs.length < n) {
+            throw new IllegalArgumentException(where + ": need one RandomGenerator per row (n = " + n + "), got "
+                    + (rngs == null ? "null" : rngs.length));
+        }
+    }
 }

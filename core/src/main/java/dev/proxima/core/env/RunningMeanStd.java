@@ -33,6 +33,8 @@ public final class RunningMeanStd {
     // Scratch for the moments of one batch, so updates allocate nothing.
     private final double[] batchMean;
     private final double[] batchVar;
+    /** Also receives every batch merged here, or {@code null}; see {@link #mirrorTo}. */
+    private RunningMeanStd mirror;
 
     /** Statistics of {@code dim}-dimensional vectors with the default pseudo-count 1e-4. */
     public RunningMeanStd(int dim) {
@@ -197,6 +199,24 @@ public final class RunningMeanStd {
             var[j] = m2 / totCount;
         }
         count = totCount;
+        if (mirror != null) {
+            mirror.updateFromMoments(batchMean, batchVar, batchCount);
+        }
+    }
+
+    /**
+     * From now on merges every batch merged into these statistics into {@code other} too, with the same moments
+     * ({@code null} stops). A distributed sampler uses it to gather the moments its env copies saw since the
+     * statistics were published, so the learner can merge every worker's batches in a fixed order.
+     *
+     * @throws IllegalArgumentException if {@code other} has another dim, or is these statistics
+     */
+    public void mirrorTo(RunningMeanStd other) {
+        if (other == this || (other != null && other.dim != dim)) {
+            throw new IllegalArgumentException("RunningMeanStd.mirrorTo: " + (other == this ? "statistics cannot"
+                    + " mirror to themselves" : "dim " + other.dim + " differs from these statistics' dim " + dim));
+        }
+        this.mirror = other;
     }
 
     private void checkBatch(int length, int n, int dim) {

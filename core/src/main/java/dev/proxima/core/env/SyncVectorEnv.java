@@ -45,6 +45,12 @@ import java.util.Optional;
  * normalise {@code obsOut} and {@code rewardsOut} in place after each step (final observations with the same
  * statistics, without updating them); freeze them with {@code updateRunningMean(false)} for evaluation.
  *
+ * <h2>Batched stepping</h2>
+ * Copies that are {@link BatchStepped} (under the wrappers {@link BatchStepped#find} looks through) are stepped with
+ * one {@link StepBatch#stepAll} per batch and step (per range step, for parallel workers) before the per-copy steps,
+ * which then return the prefetched results: an env living in another process (the Python bridge) costs one round
+ * trip per vector step, not one per copy. Results are the same as stepping the copies one by one.
+ *
  * <p>An exception thrown by a copy is rethrown as {@link VectorEnvException} naming the copy and its step count; the
  * vector env must then be reset.
  */
@@ -79,6 +85,14 @@ public final class SyncVectorEnv<O, A> implements AutoCloseable {
     private final Object[] info;
     private final Object[] finalInfo;
     private final ArrayDeque<Episode> episodes = new ArrayDeque<>();
+
+    // Batched stepping (see the class comment); null when no copy is BatchStepped. The scratch arrays are used at the
+    // indices of the range being stepped, so workers stepping disjoint ranges never share an entry.
+    private final StepBatch[] batchOf;
+    private final int[] batchSlotOf;
+    private final int[] batchSlots;
+    private final Object[] batchActions;
+    private final boolean[] batched;
 
     private ObservationNormalizer observationNormalizer;
     private RewardNormalizer rewardNormalizer;
@@ -117,6 +131,22 @@ public final class SyncVectorEnv<O, A> implements AutoCloseable {
             info[i] = Map.of();
             finalInfo[i] = Map.of();
         }
+        StepBatch[] batches = new StepBatch[numEnvs];
+        int[] slots = new int[numEnvs];
+        boolean any = false;
+        for (int i = 0; i < numEnvs; i++) {
+            BatchStepped b = BatchStepped.find(envs.get(i));
+            if (b != null && b.stepBatch() != null) {
+                batches[i] = b.stepBatch();
+                slots[i] = b.batchSlot();
+                any = true;
+            }
+        }
+        this.batchOf = any ? batches : null;
+        this.batchSlotOf = any ? slots : null;
+        this.batchSlots = any ? new int[numEnvs] : null;
+        this.batchActions = any ? new Object[numEnvs] : null;
+        this.batched = any ? new boolean[numEnvs] : null;
     }
 
     /**
@@ -336,6 +366,9 @@ public final class SyncVectorEnv<O, A> implements AutoCloseable {
                     + ") is not inside [0, " + numEnvs + ")");
         }
         checkArrays(actions, obsOut, rewardsOut, terminatedOut, truncatedOut, finalObsOut);
+        if (batchOf != null) {
+            stepBatches(from, to, actions);
+        }
         for (int i = from; i < to; i++) {
             if (stepped[i]) {
                 throw new IllegalStateException("SyncVectorEnv.step: copy " + i + " was already stepped in this"
@@ -343,6 +376,37 @@ public final class SyncVectorEnv<O, A> implements AutoCloseable {
             }
             stepOne(i, actions, obsOut, rewardsOut, terminatedOut, truncatedOut, finalObsOut);
             stepped[i] = true;
+        }
+    }
+
+    /** One {@link StepBatch#stepAll} per batch among copies {@code [from, to)}; see the class comment. */
+    private void stepBatches(int from, int to, float[] actions) {
+        for (int i = from; i < to; i++) {
+            if (stepped[i]) {
+                throw new IllegalStateException("SyncVectorEnv.step: copy " + i + " was already stepped in this"
+                        + " step; call finishStep(...) once every copy has been stepped");
+            }
+            batched[i] = batchOf[i] == null;
+        }
+        for (int i = from; i < to; i++) {
+            if (batched[i]) {
+                continue;
+            }
+            StepBatch batch = batchOf[i];
+            int end = from;
+            for (int j = i; j < to; j++) {
+                if (!batched[j] && batchOf[j] == batch) {
+                    batchSlots[end] = batchSlotOf[j];
+                    batchActions[end] = action(j, actions);
+                    batched[j] = true;
+                    end++;
+                }
+            }
+            try {
+                batch.stepAll(batchSlots, batchActions, from, end);
+            } catch (RuntimeException e) {
+                throw failure(i, "a batched step of " + (end - from) + " copies", e);
+            }
         }
     }
 
@@ -450,6 +514,89 @@ public final class SyncVectorEnv<O, A> implements AutoCloseable {
         }
         if (rewardNormalizer != null) {
             rewardNormalizer.normalize(rewardsOut, terminatedOut, truncatedOut);
+        }
+    }
+
+    // ---------------------------------------------------------------- action masks
+
+    /**
+     * Whether every copy reports action masks ({@link ActionMasked}, found through the wrappers with
+     * {@link ActionMasked#find}).
+     */
+    public boolean hasActionMasks() {
+        for (Env<O, A> e : envs) {
+            if (ActionMasked.find(e) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Mask entries per copy: {@link ActionMasked#maskSize} of the action space ({@code n}, or {@code Σ nvec}). */
+    public int maskDim() {
+        return ActionMasked.maskSize(actionSpace);
+    }
+
+    /**
+     * Writes every copy's action mask for its current state into {@code out}: {@code numEnvs * maskDim()} booleans,
+     * copy {@code i} at {@code i * maskDim()}. Call it after {@link #reset} and after each step; a copy that
+     * auto-reset reports the mask of its new episode's first state, matching {@code obsOut}.
+     *
+     * @throws IllegalStateException if a copy does not implement {@link ActionMasked}
+     * @throws VectorEnvException    if a copy's mask allows no action (in some component), naming the copy
+     */
+    public void actionMasks(boolean[] out) {
+        actionMasks(0, numEnvs, out);
+    }
+
+    /**
+     * As {@link #actionMasks(boolean[])} for copies {@code [from, to)} only, writing their rows of the full-size
+     * array; a sampling worker can call it for its slice right after {@link #step(int, int, float[], float[],
+     * double[], boolean[], boolean[], float[]) stepping} it. Allocates nothing unless it throws.
+     */
+    public void actionMasks(int from, int to, boolean[] out) {
+        int dim = maskDim();
+        if (from < 0 || from > to || to > numEnvs) {
+            throw new IllegalArgumentException("SyncVectorEnv.actionMasks: range [" + from + ", " + to
+                    + ") is not inside [0, " + numEnvs + ")");
+        }
+        checkLength("mask out", out.length, dim, "maskDim");
+        for (int i = from; i < to; i++) {
+            Env<O, A> env = envs.get(i);
+            ActionMasked masked = ActionMasked.find(env);
+            if (masked == null) {
+                throw new IllegalStateException("SyncVectorEnv.actionMasks: copy " + i + " (" + env.name() + ")"
+                        + " does not implement ActionMasked, so it reports no valid actions. Implement"
+                        + " ActionMasked on the env, or train without masks (check hasActionMasks() first).");
+            }
+            try {
+                masked.actionMask(out, i * dim);
+            } catch (RuntimeException e) {
+                throw failure(i, "actionMask", e);
+            }
+            checkSomeValid(i, out, i * dim);
+        }
+    }
+
+    /** Every component of copy {@code i}'s mask allows at least one value; the message is built only on failure. */
+    private void checkSomeValid(int i, boolean[] mask, int offset) {
+        int from = offset;
+        int components = actionSpace instanceof dev.proxima.core.space.MultiDiscrete m ? m.size() : 1;
+        for (int c = 0; c < components; c++) {
+            int n = actionSpace instanceof dev.proxima.core.space.MultiDiscrete m ? m.nvec(c) : maskDim();
+            boolean any = false;
+            for (int k = from; k < from + n && !any; k++) {
+                any = mask[k];
+            }
+            if (!any) {
+                throw new VectorEnvException("env copy " + i + " (" + envs.get(i).name() + ") reported an action mask"
+                        + " with no valid action" + (components > 1 ? " for component " + c : "") + " after "
+                        + stepCount[i] + " steps (step " + episodeLength[i] + " of its episode): mask "
+                        + java.util.Arrays.toString(java.util.Arrays.copyOfRange(mask, offset, offset + maskDim()))
+                        + ". Every state must allow at least one action; end the episode instead.", i, stepCount[i],
+                        null);
+            }
+            from += n;
         }
     }
 

@@ -194,6 +194,24 @@ public final class SafeTensors {
             }
         }
 
+        /**
+         * CRC-32C (Castagnoli, as {@link java.util.zip.CRC32C}) of the tensor's bytes as stored in the file
+         * (little-endian, row-major): checkpoints record it per tensor to detect flipped bits in the data.
+         */
+        public int crc32c() {
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            ByteBuffer buf = ByteBuffer.allocate(1 << 13).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < numel; i++) {
+                if (buf.remaining() < 8) {
+                    crc.update(buf.flip());
+                    buf.clear();
+                }
+                put(buf, i);
+            }
+            crc.update(buf.flip());
+            return (int) crc.getValue();
+        }
+
         /** Equal dtype, shape and bit-identical values (NaNs with the same bits are equal). */
         @Override
         public boolean equals(Object o) {

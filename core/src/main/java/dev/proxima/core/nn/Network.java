@@ -104,6 +104,30 @@ public final class Network implements NetworkFactory {
         return activation;
     }
 
+    /**
+     * The length of the parameter vector this architecture has for the given sizes, computed without allocating it
+     * (used to refuse networks that cannot fit in memory, and to check a checkpoint's declared shapes before loading).
+     */
+    public long parameterCount(int obsDim, int policyDim, int logStdDim) {
+        if (shared) {
+            long n = mlpCount(obsDim, trunk, -1);
+            int last = trunk.length == 0 ? obsDim : trunk[trunk.length - 1];
+            return n + ((long) last + 1) * policyDim + ((long) last + 1) + logStdDim;
+        }
+        return mlpCount(obsDim, actor, policyDim) + mlpCount(obsDim, critic, 1) + logStdDim;
+    }
+
+    /** Weights and biases of dense layers {@code in → hidden... → out} ({@code out < 0}: no output layer). */
+    private static long mlpCount(int in, int[] hidden, int out) {
+        long n = 0;
+        int prev = in;
+        for (int h : hidden) {
+            n += ((long) prev + 1) * h;
+            prev = h;
+        }
+        return out < 0 ? n : n + ((long) prev + 1) * out;
+    }
+
     @Override
     public ActorCritic create(int obsDim, int policyDim, int logStdDim, SplittableRandom rng) {
         Objects.requireNonNull(rng, "Network.create: rng is null; pass the run's initialisation stream.");
@@ -125,8 +149,10 @@ public final class Network implements NetworkFactory {
 
     @Override
     public int hashCode() {
+        // The activation's name, not the enum's identity hash: the same architecture hashes alike in every JVM (tests
+        // seed from it).
         return Objects.hash(shared, Arrays.hashCode(actor), Arrays.hashCode(critic), Arrays.hashCode(trunk),
-                activation);
+                activation.name());
     }
 
     /** In builder syntax: {@code separate(actor=[64, 64], critic=[64, 64], tanh)} or {@code shared([64, 64], relu)}. */
@@ -136,6 +162,54 @@ public final class Network implements NetworkFactory {
                 ? "shared(" + Arrays.toString(trunk) + ", " + activation + ")"
                 : "separate(actor=" + Arrays.toString(actor) + ", critic=" + Arrays.toString(critic) + ", "
                         + activation + ")";
+    }
+
+    /**
+     * The architecture {@link #toString()} wrote: {@code separate(actor=[64, 64], critic=[64, 64], tanh)} or
+     * {@code shared([64, 64], relu)} (spaces and case do not matter; the activation may be left out for tanh).
+     *
+     * @throws IllegalArgumentException naming the text and the expected form
+     */
+    public static Network parse(String text) {
+        java.util.Objects.requireNonNull(text, "network text");
+        String t = text.replaceAll("\\s+", "").toLowerCase(java.util.Locale.ROOT);
+        java.util.regex.Matcher sep = java.util.regex.Pattern
+                .compile("separate\\(actor=\\[([0-9,]*)\\],critic=\\[([0-9,]*)\\](?:,([a-z]+))?\\)").matcher(t);
+        java.util.regex.Matcher sh = java.util.regex.Pattern
+                .compile("shared\\(\\[([0-9,]*)\\](?:,([a-z]+))?\\)").matcher(t);
+        if (sep.matches()) {
+            return separate(sizes(sep.group(1)), sizes(sep.group(2))).activation(activation(sep.group(3), text));
+        }
+        if (sh.matches()) {
+            return shared(sizes(sh.group(1))).activation(activation(sh.group(2), text));
+        }
+        throw new IllegalArgumentException("network \"" + text + "\" is not an architecture. Write"
+                + " separate(actor=[64, 64], critic=[64, 64], tanh) or shared([64, 64], relu).");
+    }
+
+    private static int[] sizes(String csv) {
+        if (csv.isEmpty()) {
+            return new int[0];
+        }
+        String[] parts = csv.split(",");
+        int[] a = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            a[i] = Integer.parseInt(parts[i]);
+        }
+        return a;
+    }
+
+    private static Activation activation(String name, String text) {
+        if (name == null) {
+            return Activation.TANH;
+        }
+        for (Activation a : Activation.values()) {
+            if (a.toString().equals(name)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("network \"" + text + "\": unknown activation " + name + "; use "
+                + java.util.Arrays.toString(Activation.values()) + ".");
     }
 
     private static void checkSizes(String name, int[] sizes, List<String> problems) {

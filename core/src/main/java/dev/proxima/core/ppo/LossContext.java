@@ -1,5 +1,7 @@
 package dev.proxima.core.ppo;
 
+import dev.proxima.core.optim.LrSchedule;
+
 /**
  * What a loss term may know about the run when an update starts.
  *
@@ -9,8 +11,11 @@ package dev.proxima.core.ppo;
  */
 public record LossContext(double clip, int update, int numUpdates) {
 
-    /** CleanRL's annealing factor {@code 1 - (update-1)/numUpdates}: 1 at the first update, towards 0 at the end. */
+    /**
+     * CleanRL's annealing factor {@code 1 - (update-1)/numUpdates}: 1 at the first update, towards 0 at the end; the
+     * same schedule as the learning rate's ({@link LrSchedule#linear}).
+     */
     public double frac() {
-        return 1.0 - (update - 1.0) / numUpdates;
+        return LrSchedule.linear(1.0).lr(update, numUpdates);
     }
 }

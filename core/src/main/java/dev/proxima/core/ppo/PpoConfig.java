@@ -1,197 +1,154 @@
 package dev.proxima.core.ppo;
 
+import dev.proxima.core.dist.ContinuousActions;
+import dev.proxima.core.dist.HeadOptions;
+import dev.proxima.core.dist.Heads;
+import dev.proxima.core.dist.LogStdBound;
+import dev.proxima.core.dist.PolicyHead;
 import dev.proxima.core.env.Env;
 import dev.proxima.core.env.EnvFactory;
-import dev.proxima.core.env.EnvRegistry;
+import dev.proxima.core.env.EnvLookup;
 import dev.proxima.core.env.EnvSpec;
 import dev.proxima.core.nn.Network;
 import dev.proxima.core.nn.NetworkFactory;
-import dev.proxima.core.space.Box;
-import dev.proxima.core.space.Discrete;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
+import java.util.Optional;
 
 /**
- * An immutable PPO configuration. Hyperparameters keep the names of CleanRL's {@code ppo.py} in camelCase, with its
- * defaults, so a run can be diffed against CleanRL line by line; the one exception is the clip range, {@code clip}.
- * Build with {@link #builder()}; {@link Builder#build()} validates every field at once and throws one
- * {@link PpoConfigException} listing every problem.
+ * An immutable PPO configuration: the env and the hyperparameters of {@link Params}, which keep the names and
+ * defaults of CleanRL's {@code ppo.py} in camelCase ({@code clip} for the clip range), so a run can be diffed against
+ * CleanRL line by line. Build with {@link #builder()}; {@link Builder#build()} validates every setting at once and
+ * throws one {@link PpoConfigException} listing every problem.
+ *
+ * <pre>{@code
+ * PpoConfig config = PpoConfig.builder()
+ *         .env("CartPole-v1")                       // or .env(ClassicControl.cartPole()), .env(seed -> new MyEnv())
+ *         .preset(Preset.TUNED)                     // fills every setting not given explicitly
+ *         .seed(1).clip(0.2)
+ *         .build();
+ * }</pre>
  */
 public final class PpoConfig {
     private final EnvSpec<?, ?> env;
-    private final long seed;
-    private final int numEnvs;
-    private final int numSteps;
-    private final double learningRate;
-    private final boolean annealLr;
-    private final double gamma;
-    private final double gaeLambda;
-    private final int numMinibatches;
-    private final int updateEpochs;
-    private final boolean normAdv;
-    private final double clip;
-    private final boolean clipVloss;
-    private final double entCoef;
-    private final boolean annealEnt;
-    private final double vfCoef;
-    private final double maxGradNorm;
-    private final double targetKl;
-    private final double adamEps;
-    private final boolean bootstrapTruncated;
-    private final boolean normalizeObservation;
-    private final boolean normalizeReward;
-    private final boolean clipAction;
-    private final NetworkFactory network;
-    private final double logStdInit;
-    private final Preset preset;
+    private final Object[] values;
     private final List<LossTerm> losses;
-    private final boolean customLosses;
+    /** The builder this config came from (a private copy), so {@link #toBuilder()} keeps what was explicit. */
+    private final Builder origin;
 
-    private PpoConfig(Builder b, EnvSpec<?, ?> env, List<LossTerm> losses) {
+    private PpoConfig(EnvSpec<?, ?> env, Object[] values, List<LossTerm> losses, Builder origin) {
         this.env = env;
-        this.seed = b.seed;
-        this.numEnvs = b.numEnvs;
-        this.numSteps = b.numSteps;
-        this.learningRate = b.learningRate;
-        this.annealLr = b.annealLr;
-        this.gamma = b.gamma;
-        this.gaeLambda = b.gaeLambda;
-        this.numMinibatches = b.numMinibatches;
-        this.updateEpochs = b.updateEpochs;
-        this.normAdv = b.normAdv;
-        this.clip = b.clip;
-        this.clipVloss = b.clipVloss;
-        this.entCoef = b.entCoef;
-        this.annealEnt = b.annealEnt;
-        this.vfCoef = b.vfCoef;
-        this.maxGradNorm = b.maxGradNorm;
-        this.targetKl = b.targetKl;
-        this.adamEps = b.adamEps;
-        this.bootstrapTruncated = b.bootstrapTruncated;
-        this.normalizeObservation = b.normalizeObservation;
-        this.normalizeReward = b.normalizeReward;
-        this.clipAction = b.clipAction;
-        this.network = b.network;
-        this.logStdInit = b.logStdInit;
-        this.preset = b.preset;
+        this.values = values;
         this.losses = List.copyOf(losses);
-        this.customLosses = b.losses != null;
+        this.origin = origin;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding this configuration's values, to derive a changed copy. */
+    /**
+     * A builder holding what built this configuration: the explicit settings, the preset, the env and the loss terms.
+     * Changing one setting and building again gives the same configuration but for that setting (the preset fills the
+     * others as before), e.g. {@code config.toBuilder().seed(2).build()}.
+     */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.env = env;
-        b.seed = seed;
-        b.numEnvs = numEnvs;
-        b.numSteps = numSteps;
-        b.learningRate = learningRate;
-        b.annealLr = annealLr;
-        b.gamma = gamma;
-        b.gaeLambda = gaeLambda;
-        b.numMinibatches = numMinibatches;
-        b.updateEpochs = updateEpochs;
-        b.normAdv = normAdv;
-        b.clip = clip;
-        b.clipVloss = clipVloss;
-        b.entCoef = entCoef;
-        b.annealEnt = annealEnt;
-        b.vfCoef = vfCoef;
-        b.maxGradNorm = maxGradNorm;
-        b.targetKl = targetKl;
-        b.adamEps = adamEps;
-        b.bootstrapTruncated = bootstrapTruncated;
-        b.normalizeObservation = normalizeObservation;
-        b.normalizeReward = normalizeReward;
-        b.clipAction = clipAction;
-        b.network = network;
-        b.logStdInit = logStdInit;
-        b.losses = customLosses ? new ArrayList<>(losses) : null;
-        return b;
+        return origin.copy();
+    }
+
+    /** The value of a setting, e.g. {@code config.get(Params.CLIP)}. */
+    public <T> T get(Param<T> p) {
+        return p.type().cast(values[p.index()]);
     }
 
     public EnvSpec<?, ?> env() { return env; }
-    public long seed() { return seed; }
-    public int numEnvs() { return numEnvs; }
-    public int numSteps() { return numSteps; }
-    public double learningRate() { return learningRate; }
-    public boolean annealLr() { return annealLr; }
-    public double gamma() { return gamma; }
-    public double gaeLambda() { return gaeLambda; }
-    public int numMinibatches() { return numMinibatches; }
-    public int updateEpochs() { return updateEpochs; }
-    public boolean normAdv() { return normAdv; }
-    public double clip() { return clip; }
-    public boolean clipVloss() { return clipVloss; }
-    public double entCoef() { return entCoef; }
-    public boolean annealEnt() { return annealEnt; }
-    public double vfCoef() { return vfCoef; }
+    public long seed() { return get(Params.SEED); }
+    public int numEnvs() { return get(Params.NUM_ENVS); }
+    public int numSteps() { return get(Params.NUM_STEPS); }
+    public double learningRate() { return get(Params.LEARNING_RATE); }
+    public boolean annealLr() { return get(Params.ANNEAL_LR); }
+    public double gamma() { return get(Params.GAMMA); }
+    public double gaeLambda() { return get(Params.GAE_LAMBDA); }
+    public int numMinibatches() { return get(Params.NUM_MINIBATCHES); }
+    public int updateEpochs() { return get(Params.UPDATE_EPOCHS); }
+    public boolean normAdv() { return get(Params.NORM_ADV); }
+    public double clip() { return get(Params.CLIP); }
+    public boolean clipVloss() { return get(Params.CLIP_VLOSS); }
+    public double entCoef() { return get(Params.ENT_COEF); }
+    public boolean annealEnt() { return get(Params.ANNEAL_ENT); }
+    public double vfCoef() { return get(Params.VF_COEF); }
     /** Global gradient-norm limit; {@code Double.POSITIVE_INFINITY} disables clipping. */
-    public double maxGradNorm() { return maxGradNorm; }
+    public double maxGradNorm() { return get(Params.MAX_GRAD_NORM); }
     /** Early-stop threshold on approx KL per epoch (CleanRL {@code target_kl}); {@code NaN} for none. */
-    public double targetKl() { return targetKl; }
-    public double adamEps() { return adamEps; }
+    public double targetKl() { return get(Params.TARGET_KL); }
+    public double adamEps() { return get(Params.ADAM_EPS); }
     /** Whether truncated episodes are bootstrapped with V(final observation) (true; CleanRL as written: false). */
-    public boolean bootstrapTruncated() { return bootstrapTruncated; }
-    public boolean normalizeObservation() { return normalizeObservation; }
-    public boolean normalizeReward() { return normalizeReward; }
-    public boolean clipAction() { return clipAction; }
-    public NetworkFactory network() { return network; }
+    public boolean bootstrapTruncated() { return get(Params.BOOTSTRAP_TRUNCATED); }
+    public boolean normalizeObservation() { return get(Params.NORMALIZE_OBSERVATION); }
+    public boolean normalizeReward() { return get(Params.NORMALIZE_REWARD); }
+    public boolean clipAction() { return get(Params.CLIP_ACTION); }
+    public NetworkFactory network() { return get(Params.NETWORK); }
     /** Initial Gaussian {@code log_std} (CleanRL: 0). */
-    public double logStdInit() { return logStdInit; }
+    public double logStdInit() { return get(Params.LOG_STD_INIT); }
+    /** How a {@code Box} action space is handled: clipped Gaussian (CleanRL) or tanh-squashed Gaussian. */
+    public ContinuousActions continuousActions() { return get(Params.CONTINUOUS_ACTIONS); }
+    /** The bound on the Gaussian's {@code log_std} ({@link LogStdBound#NONE}, CleanRL, by default). */
+    public LogStdBound logStdBound() { return get(Params.LOG_STD_BOUND); }
+
+    /** The policy head's options: {@link #continuousActions()} and {@link #logStdBound()}. */
+    public HeadOptions headOptions() { return new HeadOptions(continuousActions(), logStdBound()); }
+
     /** The preset the values came from, if any (already applied: the accessors give the final values). */
-    public java.util.Optional<Preset> preset() { return java.util.Optional.ofNullable(preset); }
-    /** The loss terms in evaluation order (the defaults, or what {@link Builder#losses} set). */
+    public Optional<Preset> preset() { return Optional.ofNullable(origin.preset); }
+
+    /** The loss terms in evaluation order: the defaults (or what {@link Builder#losses} set), then the added ones. */
     public List<LossTerm> losses() { return losses; }
 
     /** Rows per rollout: {@code numEnvs * numSteps} (CleanRL {@code batch_size}). */
-    public int batchSize() { return numEnvs * numSteps; }
+    public int batchSize() { return numEnvs() * numSteps(); }
 
     /** Rows per minibatch (CleanRL {@code minibatch_size}). */
-    public int minibatchSize() { return batchSize() / numMinibatches; }
+    public int minibatchSize() { return batchSize() / numMinibatches(); }
 
-    /** Updates needed for {@code totalSteps} env steps: {@code totalSteps / batchSize}, at least 1. */
+    /**
+     * Updates needed for {@code totalSteps} env steps: {@code totalSteps / batchSize} (CleanRL's
+     * {@code num_iterations}), at least 1.
+     *
+     * @throws IllegalArgumentException when {@code totalSteps < 1}, or when it would take more than
+     *                                  {@link #MAX_UPDATES} updates
+     */
     public int numUpdates(long totalSteps) {
-        return (int) Math.max(1, totalSteps / batchSize());
+        if (totalSteps < 1) {
+            throw new IllegalArgumentException("totalSteps = " + totalSteps + " must be at least 1 env step.");
+        }
+        long n = Math.max(1, totalSteps / batchSize());
+        if (n > MAX_UPDATES) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "totalSteps = %,d would take %,d updates of %,d steps; at most %,d updates (%,d steps with this"
+                            + " rollout) are supported. Train in several runs or use a larger rollout.",
+                    totalSteps, n, batchSize(), MAX_UPDATES, MAX_UPDATES * (long) batchSize()));
+        }
+        return (int) n;
     }
 
-    /** Every field by name, in CleanRL's order. */
+    /** The most updates one run can have: update counters are {@code int}. */
+    public static final long MAX_UPDATES = Integer.MAX_VALUE;
+
+    /**
+     * Every setting by name, in CleanRL's order: {@code env}, the {@link Params} ({@code targetKl} NaN as
+     * {@code "none"}), {@code preset} and {@code losses}.
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("env", env.id());
-        m.put("seed", seed);
-        m.put("learningRate", learningRate);
-        m.put("numEnvs", numEnvs);
-        m.put("numSteps", numSteps);
-        m.put("annealLr", annealLr);
-        m.put("gamma", gamma);
-        m.put("gaeLambda", gaeLambda);
-        m.put("numMinibatches", numMinibatches);
-        m.put("updateEpochs", updateEpochs);
-        m.put("normAdv", normAdv);
-        m.put("clip", clip);
-        m.put("clipVloss", clipVloss);
-        m.put("entCoef", entCoef);
-        m.put("annealEnt", annealEnt);
-        m.put("vfCoef", vfCoef);
-        m.put("maxGradNorm", maxGradNorm);
-        m.put("targetKl", Double.isNaN(targetKl) ? "none" : targetKl);
-        m.put("adamEps", adamEps);
-        m.put("bootstrapTruncated", bootstrapTruncated);
-        m.put("normalizeObservation", normalizeObservation);
-        m.put("normalizeReward", normalizeReward);
-        m.put("clipAction", clipAction);
-        m.put("network", String.valueOf(network));
-        m.put("logStdInit", logStdInit);
-        m.put("preset", preset == null ? "none" : preset.toString());
+        for (Param<?> p : Params.all()) {
+            m.put(p.name(), p.display(values[p.index()]));
+        }
+        m.put("preset", origin.preset == null ? "none" : origin.preset.toString());
         m.put("losses", losses.toString());
         return m;
     }
@@ -213,47 +170,44 @@ public final class PpoConfig {
 
     /**
      * Collects settings; nothing is checked until {@link #build()}, which reports every problem at once. Defaults are
-     * CleanRL's {@code ppo.py}: {@code learningRate 2.5e-4, numEnvs 4, numSteps 128, annealLr, gamma 0.99,
-     * gaeLambda 0.95, numMinibatches 4, updateEpochs 4, normAdv, clip 0.2, clipVloss, entCoef 0.01, vfCoef 0.5,
-     * maxGradNorm 0.5, no targetKl}, Adam eps 1e-5, separate 64-64 tanh actor and critic.
+     * CleanRL's {@code ppo.py} ({@link Params}); a {@link #preset} fills every setting not given explicitly, whatever
+     * the call order.
      */
     public static final class Builder {
+        private final Object[] values = new Object[Params.all().size()];
+        private final boolean[] explicit = new boolean[values.length];
         private EnvSpec<?, ?> env;
         private String envId;
         private EnvFactory<?, ?> envFactory;
-        private EnvRegistry registry;
-        private long seed = 1;
-        private int numEnvs = 4;
-        private int numSteps = 128;
-        private double learningRate = 2.5e-4;
-        private boolean annealLr = true;
-        private double gamma = 0.99;
-        private double gaeLambda = 0.95;
-        private int numMinibatches = 4;
-        private int updateEpochs = 4;
-        private boolean normAdv = true;
-        private double clip = 0.2;
-        private boolean clipSet;
-        private boolean clipVloss = true;
-        private double entCoef = 0.01;
-        private boolean annealEnt;
-        private double vfCoef = 0.5;
-        private boolean coefSet;
-        private double maxGradNorm = 0.5;
-        private double targetKl = Double.NaN;
-        private double adamEps = 1e-5;
-        private boolean bootstrapTruncated = true;
-        private boolean normalizeObservation;
-        private boolean normalizeReward;
-        private boolean clipAction = true;
-        private NetworkFactory network = Network.DEFAULT;
-        private double logStdInit;
+        private EnvLookup registry;
         private Preset preset;
-        /** Settings given explicitly; a preset fills in only the others, whatever the call order. */
-        private final java.util.Set<String> explicit = new java.util.HashSet<>();
         private List<LossTerm> losses;
+        private final List<LossTerm> addedLosses = new ArrayList<>();
+        /** Problems found while setting values by name; reported by {@link #build()} with the others. */
+        private final List<String> textProblems = new ArrayList<>();
 
-        private Builder() {}
+        private Builder() {
+            for (Param<?> p : Params.all()) {
+                values[p.index()] = p.defaultValue();
+            }
+        }
+
+        private Builder copy() {
+            Builder b = new Builder();
+            System.arraycopy(values, 0, b.values, 0, values.length);
+            System.arraycopy(explicit, 0, b.explicit, 0, explicit.length);
+            b.env = env;
+            b.envId = envId;
+            b.envFactory = envFactory;
+            b.registry = registry;
+            b.preset = preset;
+            b.losses = losses == null ? null : new ArrayList<>(losses);
+            b.addedLosses.addAll(addedLosses);
+            b.textProblems.addAll(textProblems);
+            return b;
+        }
+
+        // ------------------------------------------------------------------------------------------- environment
 
         /** The env to train on, with its time limit and threshold. */
         public Builder env(EnvSpec<?, ?> spec) {
@@ -263,7 +217,10 @@ public final class PpoConfig {
             return this;
         }
 
-        /** An env looked up by id (e.g. {@code CartPole-v1}) in {@link EnvRegistry#global()} at {@link #build()}. */
+        /**
+         * An env looked up by id (e.g. {@code CartPole-v1}) at {@link #build()}, in the {@link #registry} (default:
+         * {@code dev.proxima.core.plugin.Registry.global()}, every {@code EnvProvider} on the class path).
+         */
         public Builder env(String id) {
             this.envId = Objects.requireNonNull(id, "env id");
             this.env = null;
@@ -271,7 +228,12 @@ public final class PpoConfig {
             return this;
         }
 
-        /** A custom env without time limit or threshold; its id is the env's {@link Env#name()}. */
+        /**
+         * A custom env made from each copy's seed, without time limit or threshold; its id is the env's
+         * {@link Env#name()}. {@code .env(MyEnv::new)} for a {@code MyEnv(long seed)} constructor;
+         * {@code .env(seed -> new MyEnv())} (or {@code EnvFactory.of(MyEnv::new)}) for a no-argument one. For a time
+         * limit, give an {@link EnvSpec}.
+         */
         public Builder env(EnvFactory<?, ?> factory) {
             this.envFactory = Objects.requireNonNull(factory, "env factory");
             this.env = null;
@@ -279,98 +241,130 @@ public final class PpoConfig {
             return this;
         }
 
-        /** A custom env from a no-argument constructor, e.g. {@code .env(MyEnv::new)}. */
-        public Builder env(Supplier<? extends Env<?, ?>> constructor) {
-            Objects.requireNonNull(constructor, "env constructor");
-            @SuppressWarnings("unchecked")
-            EnvFactory<Object, Object> f = seed -> (Env<Object, Object>) constructor.get();
-            return env(f);
-        }
-
-        /** The registry {@link #env(String)} looks ids up in (default {@link EnvRegistry#global()}). */
-        public Builder registry(EnvRegistry registry) {
+        /** Where {@link #env(String)} looks ids up (default: the global registry of every provider). */
+        public Builder registry(EnvLookup registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
             return this;
         }
 
+        // ------------------------------------------------------------------------------------------- settings
+
+        /** Sets a setting; typed: {@code set(Params.NUM_ENVS, 8)} compiles, {@code set(Params.NUM_ENVS, 0.5)} not. */
+        public <T> Builder set(Param<T> p, T value) {
+            values[p.index()] = p.cast(value);
+            explicit[p.index()] = true;
+            return this;
+        }
+
+        /**
+         * Sets a setting given by name and text, as the CLI's {@code --set name=value} does:
+         * {@code set("learningRate", "3e-4")}. An unknown name (reported with the closest known one) or a value that
+         * does not parse is reported by {@link #build()} with every other problem.
+         */
+        public Builder set(String name, String value) {
+            Param<?> p;
+            try {
+                p = Params.named(name);
+            } catch (IllegalArgumentException e) {
+                textProblems.add(e.getMessage());
+                return this;
+            }
+            try {
+                setParsed(p, value);
+            } catch (IllegalArgumentException e) {
+                textProblems.add(e.getMessage());
+            }
+            return this;
+        }
+
+        private <T> void setParsed(Param<T> p, String text) {
+            set(p, p.parse(text));
+        }
+
+        /** The value this builder holds for a setting (explicit or default; the preset applies at build). */
+        public <T> T get(Param<T> p) {
+            return p.type().cast(values[p.index()]);
+        }
+
+        /** Whether a setting was given explicitly (a preset does not override it). */
+        public boolean isSet(Param<?> p) {
+            return explicit[p.index()];
+        }
+
         /** The one seed from which network init, env seeds, action sampling and minibatch order derive. */
-        public Builder seed(long seed) { this.seed = seed; explicit.add("seed"); return this; }
-        public Builder numEnvs(int numEnvs) { this.numEnvs = numEnvs; explicit.add("numEnvs"); return this; }
-        public Builder numSteps(int numSteps) { this.numSteps = numSteps; explicit.add("numSteps"); return this; }
+        public Builder seed(long seed) { return set(Params.SEED, seed); }
+        public Builder numEnvs(int numEnvs) { return set(Params.NUM_ENVS, numEnvs); }
+        public Builder numSteps(int numSteps) { return set(Params.NUM_STEPS, numSteps); }
 
         /** {@code numEnvs × numSteps} steps per rollout. */
-        public Builder rollout(int numEnvs, int numSteps) {
-            this.numEnvs = numEnvs;
-            this.numSteps = numSteps;
-            explicit.add("numEnvs");
-            explicit.add("numSteps");
-            return this;
-        }
+        public Builder rollout(int numEnvs, int numSteps) { return numEnvs(numEnvs).numSteps(numSteps); }
 
-        public Builder learningRate(double lr) { this.learningRate = lr; explicit.add("learningRate"); return this; }
-        /** Linear learning-rate annealing to 0 over the run (CleanRL {@code anneal_lr}). */
-        public Builder annealLr(boolean anneal) { this.annealLr = anneal; explicit.add("annealLr"); return this; }
-        public Builder gamma(double gamma) { this.gamma = gamma; explicit.add("gamma"); return this; }
-        public Builder gaeLambda(double lambda) { this.gaeLambda = lambda; explicit.add("gaeLambda"); return this; }
+        public Builder learningRate(double lr) { return set(Params.LEARNING_RATE, lr); }
+        /** Linear learning-rate annealing towards 0 over the run (CleanRL {@code anneal_lr}). */
+        public Builder annealLr(boolean anneal) { return set(Params.ANNEAL_LR, anneal); }
+        public Builder gamma(double gamma) { return set(Params.GAMMA, gamma); }
+        public Builder gaeLambda(double lambda) { return set(Params.GAE_LAMBDA, lambda); }
 
-        public Builder gae(double gamma, double gaeLambda) {
-            this.gamma = gamma;
-            this.gaeLambda = gaeLambda;
-            explicit.add("gamma");
-            explicit.add("gaeLambda");
-            return this;
-        }
+        /** The discount γ and GAE's λ. */
+        public Builder gae(double gamma, double gaeLambda) { return gamma(gamma).gaeLambda(gaeLambda); }
 
-        public Builder numMinibatches(int n) { this.numMinibatches = n; explicit.add("numMinibatches"); return this; }
-        public Builder updateEpochs(int n) { this.updateEpochs = n; explicit.add("updateEpochs"); return this; }
-        public Builder normAdv(boolean on) { this.normAdv = on; explicit.add("normAdv"); return this; }
-
+        public Builder numMinibatches(int n) { return set(Params.NUM_MINIBATCHES, n); }
+        public Builder updateEpochs(int n) { return set(Params.UPDATE_EPOCHS, n); }
+        public Builder normAdv(boolean on) { return set(Params.NORM_ADV, on); }
         /** The clip range ε of the clipped surrogate (and of value clipping, as in CleanRL). */
-        public Builder clip(double clip) {
-            this.clip = clip;
-            this.clipSet = true;
-            explicit.add("clip");
-            return this;
-        }
-
-        public Builder clipVloss(boolean on) { this.clipVloss = on; this.coefSet = true; explicit.add("clipVloss"); return this; }
-        public Builder entCoef(double c) { this.entCoef = c; this.coefSet = true; explicit.add("entCoef"); return this; }
-        /** Anneal the entropy coefficient linearly to 0, like the learning rate. */
-        public Builder annealEnt(boolean on) { this.annealEnt = on; this.coefSet = true; explicit.add("annealEnt"); return this; }
-        public Builder vfCoef(double c) { this.vfCoef = c; this.coefSet = true; explicit.add("vfCoef"); return this; }
+        public Builder clip(double clip) { return set(Params.CLIP, clip); }
+        public Builder clipVloss(boolean on) { return set(Params.CLIP_VLOSS, on); }
+        public Builder entCoef(double c) { return set(Params.ENT_COEF, c); }
+        /** Anneal the entropy coefficient linearly towards 0, like the learning rate. */
+        public Builder annealEnt(boolean on) { return set(Params.ANNEAL_ENT, on); }
+        public Builder vfCoef(double c) { return set(Params.VF_COEF, c); }
         /** Global gradient-norm clip; {@code Double.POSITIVE_INFINITY} turns clipping off. */
-        public Builder maxGradNorm(double n) { this.maxGradNorm = n; explicit.add("maxGradNorm"); return this; }
+        public Builder maxGradNorm(double n) { return set(Params.MAX_GRAD_NORM, n); }
         /** Stop the epochs of an update early once approx KL exceeds this; {@code NaN} (default) for never. */
-        public Builder targetKl(double kl) { this.targetKl = kl; explicit.add("targetKl"); return this; }
-        public Builder adamEps(double eps) { this.adamEps = eps; explicit.add("adamEps"); return this; }
+        public Builder targetKl(double kl) { return set(Params.TARGET_KL, kl); }
+        public Builder adamEps(double eps) { return set(Params.ADAM_EPS, eps); }
         /**
          * Bootstrap truncated episodes with V(final observation) (default true). {@code false} reproduces CleanRL as
          * written, which treats a time limit like a terminal state.
          */
-        public Builder bootstrapTruncated(boolean on) { this.bootstrapTruncated = on; explicit.add("bootstrapTruncated"); return this; }
+        public Builder bootstrapTruncated(boolean on) { return set(Params.BOOTSTRAP_TRUNCATED, on); }
         /** Normalise observations with running statistics, clip ±10 (Gymnasium {@code NormalizeObservation}). */
-        public Builder normalizeObservation(boolean on) { this.normalizeObservation = on; explicit.add("normalizeObservation"); return this; }
+        public Builder normalizeObservation(boolean on) { return set(Params.NORMALIZE_OBSERVATION, on); }
         /** Scale rewards by the std of the discounted return, clip ±10 (Gymnasium {@code NormalizeReward}). */
-        public Builder normalizeReward(boolean on) { this.normalizeReward = on; explicit.add("normalizeReward"); return this; }
+        public Builder normalizeReward(boolean on) { return set(Params.NORMALIZE_REWARD, on); }
         /** Clip Gaussian actions into a bounded Box before the env sees them (the buffer keeps the raw sample). */
-        public Builder clipAction(boolean on) { this.clipAction = on; explicit.add("clipAction"); return this; }
-        public Builder network(NetworkFactory network) { this.network = network; explicit.add("network"); return this; }
-
+        public Builder clipAction(boolean on) { return set(Params.CLIP_ACTION, on); }
+        /** The actor-critic architecture, e.g. {@code Network.shared(64, 64)}, or any {@link NetworkFactory}. */
+        public Builder network(NetworkFactory network) { return set(Params.NETWORK, network); }
         /**
          * Initial value of the Gaussian head's state-independent {@code log_std} (CleanRL: 0, i.e. σ = 1). Lower
          * values start with less exploration noise (rl-zoo3's MountainCarContinuous uses -3.29).
          */
-        public Builder logStdInit(double v) { this.logStdInit = v; explicit.add("logStdInit"); return this; }
+        public Builder logStdInit(double v) { return set(Params.LOG_STD_INIT, v); }
+        /**
+         * How a {@code Box} action space is handled: {@link ContinuousActions#CLIP} (CleanRL: sample a Gaussian, clip
+         * into the box for the env) or {@link ContinuousActions#TANH} (a tanh-squashed Gaussian rescaled to the box,
+         * with the exact log-probability).
+         */
+        public Builder continuousActions(ContinuousActions mode) { return set(Params.CONTINUOUS_ACTIONS, mode); }
+        /** Bounds the Gaussian's {@code log_std}, e.g. {@code LogStdBound.clamp(-20, 2)}, so σ cannot collapse. */
+        public Builder logStdBound(LogStdBound bound) { return set(Params.LOG_STD_BOUND, bound); }
 
         /**
          * Hyperparameters from a {@link Preset} for the configured env, applied at {@link #build()} to every setting
          * not given explicitly (before or after this call). {@code null} removes the preset.
          */
-        public Builder preset(Preset preset) { this.preset = preset; return this; }
+        public Builder preset(Preset preset) {
+            this.preset = preset;
+            return this;
+        }
+
+        // ------------------------------------------------------------------------------------------- loss terms
 
         /**
          * Replaces the default loss terms ({@link ClippedSurrogate}, {@link ValueLoss}, {@link EntropyBonus} built from
-         * {@code clip}, {@code vfCoef}, {@code clipVloss}, {@code entCoef}).
+         * {@code clip}, {@code vfCoef}, {@code clipVloss}, {@code entCoef}, {@code annealEnt}); {@code null} restores
+         * them. To add a term to the defaults, use {@link #addLoss}.
          */
         public Builder losses(List<? extends LossTerm> terms) {
             this.losses = terms == null ? null : new ArrayList<>(terms);
@@ -378,108 +372,117 @@ public final class PpoConfig {
         }
 
         public Builder losses(LossTerm... terms) {
-            return losses(List.of(terms));
+            return losses(Arrays.asList(terms));
         }
+
+        /** Adds a term after the default (or replaced) ones, e.g. {@code .addLoss(new KlPenalty())}. */
+        public Builder addLoss(LossTerm term) {
+            addedLosses.add(term);
+            return this;
+        }
+
+        // ------------------------------------------------------------------------------------------- build
 
         /** Validates every field and returns the configuration, or throws one exception listing every problem. */
         public PpoConfig build() {
-            List<String> problems = new ArrayList<>();
+            List<String> problems = new ArrayList<>(textProblems);
             EnvSpec<?, ?> spec = resolveEnv(problems);
+            Object[] v = values.clone();
             if (preset != null && spec != null) {
                 try {
-                    preset.apply(spec, this);
+                    preset.values(spec).forEach((p, value) -> {
+                        if (!explicit[p.index()]) {
+                            v[p.index()] = value;
+                        }
+                    });
                 } catch (IllegalArgumentException e) {
                     problems.add("preset = " + preset + ": " + e.getMessage());
                 }
             }
-            positive(problems, "numEnvs", numEnvs, "Use at least 1 env copy (CleanRL: 4).");
-            positive(problems, "numSteps", numSteps, "Use at least 1 step per env per rollout (CleanRL: 128).");
-            positive(problems, "numMinibatches", numMinibatches, "Use at least 1 (CleanRL: 4).");
-            positive(problems, "updateEpochs", updateEpochs, "Use at least 1 epoch (CleanRL: 4).");
-            if (numEnvs >= 1 && numSteps >= 1 && numMinibatches >= 1) {
-                long batch = (long) numEnvs * numSteps;
-                if (batch > Integer.MAX_VALUE / 8) {
-                    problems.add("numEnvs*numSteps = " + numEnvs + "*" + numSteps + " = " + batch
-                            + " rows is too large for one rollout. Use fewer envs or steps.");
-                } else if (batch % numMinibatches != 0 || batch < numMinibatches) {
-                    long q = batch / numMinibatches;
-                    problems.add("numMinibatches = " + numMinibatches + ": numEnvs*numSteps = " + numEnvs + "*"
-                            + numSteps + " = " + batch + " rows do not split into " + numMinibatches
-                            + " equal minibatches" + (q > 0 ? " (" + q + " each, " + (batch % numMinibatches)
-                            + " left over)" : "") + ". Use a divisor of " + batch + " (" + divisors(batch)
-                            + ") or change numSteps.");
+            for (Param<?> p : Params.all()) {
+                String problem = problem(p, v[p.index()]);
+                if (problem != null) {
+                    problems.add(problem);
                 }
             }
-            if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-                problems.add("learningRate = " + learningRate + " must be a positive finite number."
-                        + " CleanRL uses 2.5e-4 (3e-4 for continuous control).");
+            if (spec != null) {
+                checkSpaces(problems, spec, new HeadOptions((ContinuousActions) v[Params.CONTINUOUS_ACTIONS.index()],
+                        (LogStdBound) v[Params.LOG_STD_BOUND.index()]));
             }
-            unit(problems, "gamma", gamma, "The discount must lie in [0, 1]; CleanRL uses 0.99.");
-            unit(problems, "gaeLambda", gaeLambda, "GAE's λ must lie in [0, 1]; CleanRL uses 0.95.");
-            if (!(clip > 0) || !Double.isFinite(clip)) {
-                problems.add("clip = " + clip + " must be a positive finite number; the PPO paper and CleanRL use 0.2.");
+            try {
+                ((LogStdBound) v[Params.LOG_STD_BOUND.index()]).rawFor((Double) v[Params.LOG_STD_INIT.index()]);
+            } catch (IllegalArgumentException e) {
+                problems.add("logStdInit = " + v[Params.LOG_STD_INIT.index()] + " does not fit logStdBound = "
+                        + v[Params.LOG_STD_BOUND.index()] + ": " + e.getMessage());
             }
-            nonNegative(problems, "entCoef", entCoef, "CleanRL uses 0.01 (0 for continuous control).");
-            nonNegative(problems, "vfCoef", vfCoef, "CleanRL uses 0.5.");
-            if (!(maxGradNorm > 0)) {
-                problems.add("maxGradNorm = " + maxGradNorm + " must be positive; use Double.POSITIVE_INFINITY to"
-                        + " turn gradient clipping off (CleanRL: 0.5).");
-            }
-            if (!Double.isNaN(targetKl) && !(targetKl > 0 && Double.isFinite(targetKl))) {
-                problems.add("targetKl = " + targetKl + " must be positive and finite, or NaN for no early stop"
-                        + " (CleanRL suggests 0.015 when used).");
-            }
-            if (!(adamEps > 0) || !Double.isFinite(adamEps)) {
-                problems.add("adamEps = " + adamEps + " must be a positive finite number (CleanRL: 1e-5).");
-            }
-            if (!Double.isFinite(logStdInit)) {
-                problems.add("logStdInit = " + logStdInit + " must be finite (CleanRL: 0, i.e. σ = 1).");
-            }
-            if (network == null) {
-                problems.add("network = null. Use Network.separate(...) or Network.shared(...), or leave the default.");
-            }
+            checkBatch(problems, (Integer) v[Params.NUM_ENVS.index()], (Integer) v[Params.NUM_STEPS.index()],
+                    (Integer) v[Params.NUM_MINIBATCHES.index()]);
+            List<LossTerm> terms = new ArrayList<>();
             if (losses != null) {
-                checkLosses(problems, losses);
+                checkReplacedLosses(problems, v);
+                terms.addAll(losses);
+            } else {
+                terms.add(new ClippedSurrogate());
+                try {
+                    terms.add(new ValueLoss((Double) v[Params.VF_COEF.index()],
+                            (Boolean) v[Params.CLIP_VLOSS.index()]));
+                    terms.add(new EntropyBonus((Double) v[Params.ENT_COEF.index()],
+                            (Boolean) v[Params.ANNEAL_ENT.index()]));
+                } catch (IllegalArgumentException e) {
+                    // vfCoef or entCoef is invalid: already reported with its fix by the table's check.
+                }
+            }
+            terms.addAll(addedLosses);
+            checkLosses(problems, terms, v);
+            if (spec != null && problems.isEmpty()) {
+                checkMemory(problems, spec, v);
             }
             if (!problems.isEmpty()) {
                 throw new PpoConfigException(problems);
             }
-            return new PpoConfig(this, spec, losses != null ? losses : defaultLosses());
+            return new PpoConfig(spec, v, terms, copy());
         }
 
-        /** Sets {@code name} to {@code value} unless it was set explicitly (used by {@link Preset}). */
-        void presetValue(String name, Object value) {
-            if (explicit.contains(name)) {
+        @SuppressWarnings("unchecked")
+        private static <T> String problem(Param<T> p, Object value) {
+            return p.problem((T) value);
+        }
+
+        private static void checkBatch(List<String> problems, int numEnvs, int numSteps, int numMinibatches) {
+            if (numEnvs < 1 || numSteps < 1 || numMinibatches < 1) {
                 return;
             }
-            switch (name) {
-                case "numEnvs" -> numEnvs = (Integer) value;
-                case "numSteps" -> numSteps = (Integer) value;
-                case "learningRate" -> learningRate = (Double) value;
-                case "annealLr" -> annealLr = (Boolean) value;
-                case "gamma" -> gamma = (Double) value;
-                case "gaeLambda" -> gaeLambda = (Double) value;
-                case "numMinibatches" -> numMinibatches = (Integer) value;
-                case "updateEpochs" -> updateEpochs = (Integer) value;
-                case "normAdv" -> normAdv = (Boolean) value;
-                case "clip" -> clip = (Double) value;
-                case "clipVloss" -> clipVloss = (Boolean) value;
-                case "entCoef" -> entCoef = (Double) value;
-                case "vfCoef" -> vfCoef = (Double) value;
-                case "maxGradNorm" -> maxGradNorm = (Double) value;
-                case "normalizeObservation" -> normalizeObservation = (Boolean) value;
-                case "normalizeReward" -> normalizeReward = (Boolean) value;
-                case "logStdInit" -> logStdInit = (Double) value;
-                case "network" -> network = (NetworkFactory) value;
-                default -> throw new IllegalStateException("preset sets unknown field " + name);
+            long batch = (long) numEnvs * numSteps;
+            if (batch > Integer.MAX_VALUE / 8) {
+                problems.add("numEnvs*numSteps = " + numEnvs + "*" + numSteps + " = " + batch
+                        + " rows is too large for one rollout (at most " + Integer.MAX_VALUE / 8
+                        + "). Use fewer envs or steps.");
+            } else if (batch % numMinibatches != 0 || batch < numMinibatches) {
+                long q = batch / numMinibatches;
+                problems.add("numMinibatches = " + numMinibatches + ": numEnvs*numSteps = " + numEnvs + "*"
+                        + numSteps + " = " + batch + " rows do not split into " + numMinibatches
+                        + " equal minibatches" + (q > 0 ? " (" + q + " each, " + (batch % numMinibatches)
+                        + " left over)" : "") + ". Use a divisor of " + batch + " (" + divisors(batch)
+                        + ") or change numSteps.");
             }
         }
 
-        private List<LossTerm> defaultLosses() {
-            return List.of(new ClippedSurrogate(), new ValueLoss(vfCoef, clipVloss), new EntropyBonus(entCoef, annealEnt));
+        private void checkReplacedLosses(List<String> problems, Object[] v) {
+            List<String> ignored = new ArrayList<>();
+            for (Param<?> p : List.of(Params.ENT_COEF, Params.VF_COEF, Params.CLIP_VLOSS, Params.ANNEAL_ENT)) {
+                if (explicit[p.index()]) {
+                    ignored.add(p.name());
+                }
+            }
+            if (!ignored.isEmpty()) {
+                problems.add(String.join("/", ignored) + (ignored.size() == 1 ? " was" : " were")
+                        + " set but the loss terms are replaced with losses(...), so " + (ignored.size() == 1
+                        ? "it has" : "they have") + " no effect. Configure ValueLoss(...) and EntropyBonus(...) in"
+                        + " the losses, or keep the defaults and use addLoss(...) for an extra term.");
+            }
         }
 
-        private void checkLosses(List<String> problems, List<LossTerm> terms) {
+        private void checkLosses(List<String> problems, List<LossTerm> terms, Object[] v) {
             if (terms.isEmpty()) {
                 problems.add("losses = []: at least one loss term is needed, normally ClippedSurrogate().");
             }
@@ -495,15 +498,48 @@ public final class PpoConfig {
                     problems.add("losses[" + i + "] = " + t + " reports under \"" + t.key() + "\" like losses[" + prev
                             + "]. Give each term its own key, or remove the duplicate.");
                 }
-                if (clipSet && t instanceof ClippedSurrogate cs && cs.clip().isPresent()
+                double clip = (Double) v[Params.CLIP.index()];
+                if (explicit[Params.CLIP.index()] && t instanceof ClippedSurrogate cs && cs.clip().isPresent()
                         && cs.clip().getAsDouble() != clip) {
                     problems.add("clip = " + clip + " has no effect: losses lists " + cs
                             + " explicitly. Set the clip range in one place.");
                 }
             }
-            if (coefSet) {
-                problems.add("entCoef/vfCoef/clipVloss/annealEnt were set but losses are given explicitly, so they"
-                        + " have no effect. Configure ValueLoss(...) and EntropyBonus(...) in the losses instead.");
+        }
+
+        /**
+         * Refuses a rollout that cannot fit in the heap, before anything is allocated: observations and actions as
+         * float32, eight float64 and two boolean columns per row, and the network's parameters (four float64 copies:
+         * weights, gradients, Adam's two moments) when its size is known.
+         */
+        private static void checkMemory(List<String> problems, EnvSpec<?, ?> spec, Object[] v) {
+            int obsDim;
+            int actDim;
+            int policyDim;
+            int logStdDim;
+            try (Env<?, ?> probe = spec.makeUnwrapped(0)) {
+                obsDim = probe.observationSpace().flatDim();
+                PolicyHead head = Heads.forActionSpace(probe.actionSpace(), new HeadOptions(
+                        (ContinuousActions) v[Params.CONTINUOUS_ACTIONS.index()],
+                        (LogStdBound) v[Params.LOG_STD_BOUND.index()]));
+                actDim = head.actionDim() + head.maskDim();
+                policyDim = head.policyDim();
+                logStdDim = head.logStdDim();
+            } catch (RuntimeException e) {
+                return; // checkSpaces already reported a broken env
+            }
+            long rows = (long) (Integer) v[Params.NUM_ENVS.index()] * (Integer) v[Params.NUM_STEPS.index()];
+            long bytes = rows * (4L * obsDim + 4L * actDim + 8 * 8 + 2);
+            if (v[Params.NETWORK.index()] instanceof Network n) {
+                bytes += 4L * 8 * n.parameterCount(obsDim, policyDim, logStdDim);
+            }
+            long max = Runtime.getRuntime().maxMemory();
+            if (bytes > max * 0.8) {
+                problems.add(String.format(java.util.Locale.ROOT, "numEnvs*numSteps = %,d rows of %d observation"
+                        + " floats need about %.1f GB for the rollout and network, more than this JVM's heap of"
+                        + " %.1f GB allows. Use fewer env copies or steps (about %,d rows fit), or give Java more"
+                        + " memory (-Xmx, or PROXIMA_OPTS=-Xmx8g for bin/proxima).", rows, obsDim, bytes / 1e9,
+                        max / 1e9, (long) (max * 0.8 / Math.max(1, bytes / Math.max(1, rows)))));
             }
         }
 
@@ -513,15 +549,14 @@ public final class PpoConfig {
                 if (env != null) {
                     spec = env;
                 } else if (envId != null) {
-                    spec = (registry != null ? registry : EnvRegistry.global()).spec(envId);
+                    spec = (registry != null ? registry : EnvLookup.global()).spec(envId);
                 } else if (envFactory != null) {
                     spec = anonymousSpec(envFactory);
                 } else {
                     problems.add("env is not set. Give an env spec, an id such as \"CartPole-v1\", or a factory"
-                            + " such as MyEnv::new.");
+                            + " such as seed -> new MyEnv().");
                     return null;
                 }
-                checkSpaces(problems, spec);
                 return spec;
             } catch (RuntimeException e) {
                 problems.add("env: " + e.getMessage());
@@ -537,35 +572,20 @@ public final class PpoConfig {
             return new EnvSpec<>(name.isEmpty() ? "Custom-v0" : name, factory, 0, Double.NaN);
         }
 
-        private static void checkSpaces(List<String> problems, EnvSpec<?, ?> spec) {
+        /** The env's spaces must have a policy head (with these options) and a non-empty flat observation. */
+        private static void checkSpaces(List<String> problems, EnvSpec<?, ?> spec, HeadOptions options) {
             try (Env<?, ?> probe = spec.makeUnwrapped(0)) {
-                Object a = probe.actionSpace();
-                if (!(a instanceof Discrete) && !(a instanceof Box)) {
-                    problems.add("env " + spec.id() + " has action space " + a + "; PPO here supports Discrete"
-                            + " (categorical head) and Box (Gaussian head).");
+                try {
+                    Heads.forActionSpace(probe.actionSpace(), options);
+                } catch (IllegalArgumentException e) {
+                    problems.add("env " + spec.id() + ": " + e.getMessage());
                 }
                 if (probe.observationSpace() == null || probe.observationSpace().flatDim() < 1) {
                     problems.add("env " + spec.id() + " has observation space " + probe.observationSpace()
                             + " with no entries; observations must flatten to at least one float.");
                 }
-            }
-        }
-
-        private static void positive(List<String> problems, String name, int v, String fix) {
-            if (v < 1) {
-                problems.add(name + " = " + v + " must be at least 1. " + fix);
-            }
-        }
-
-        private static void unit(List<String> problems, String name, double v, String fix) {
-            if (!(v >= 0 && v <= 1)) {
-                problems.add(name + " = " + v + " is outside [0, 1]. " + fix);
-            }
-        }
-
-        private static void nonNegative(List<String> problems, String name, double v, String fix) {
-            if (!(v >= 0) || !Double.isFinite(v)) {
-                problems.add(name + " = " + v + " must be a finite number >= 0. " + fix);
+            } catch (RuntimeException e) {
+                problems.add("env " + spec.id() + ": making a copy to read its spaces failed: " + e);
             }
         }
 

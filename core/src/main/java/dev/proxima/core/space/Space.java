@@ -6,13 +6,20 @@ import java.util.random.RandomGenerator;
  * A set of valid observations or actions, as Gymnasium's {@code gymnasium.spaces.Space}.
  *
  * <p>The engine never looks inside a {@code T}: it only asks the space to write a value as {@link #flatDim()} floats
- * (the network's input) and to rebuild a value from floats (the network's sampled action).
+ * (the network's input) and to rebuild a value from floats (the network's sampled action). A discrete space's flat
+ * form is its 0-based indices (what a policy head samples); a {@link Dict} or {@link Tuple} flattens its children as
+ * Gymnasium's {@code flatten} does (discrete children one-hot), see {@link Spaces} and {@link FlatLayout}.
  *
- * @param <T> the Java type of an element ({@code Integer} for {@link Discrete}, {@code float[]} for {@link Box})
+ * @param <T> the Java type of an element ({@code Integer} for {@link Discrete}, {@code int[]} for
+ *            {@link MultiDiscrete}, {@code float[]} for {@link Box}, {@code List<Object>} for {@link Tuple},
+ *            {@code Map<String, Object>} for {@link Dict})
  */
 public interface Space<T> {
 
-    /** Number of floats an element occupies once flattened (1 for {@link Discrete}). */
+    /**
+     * Number of floats an element occupies once flattened (1 for {@link Discrete}, one per component for
+     * {@link MultiDiscrete}, Gymnasium's {@code flatdim} for {@link Dict} and {@link Tuple}).
+     */
     int flatDim();
 
     /** Whether {@code value} is an element of this space (right type, shape, bounds; finite where bounded). */

@@ -1,5 +1,6 @@
 package dev.proxima.core.optim
 
+import dev.proxima.core.testing.GoldenJson
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.doubles.shouldBeLessThan
@@ -84,102 +85,4 @@ private fun flatten(x: Any?): DoubleArray {
     }
     walk(x)
     return out.toDoubleArray()
-}
-
-/** A minimal JSON reader for golden files: objects, arrays, numbers (as Double), strings, booleans, null. */
-private object GoldenJson {
-    fun parse(text: String): Any? {
-        val p = Parser(text)
-        val v = p.value()
-        p.ws()
-        check(p.i == text.length) { "trailing characters at ${p.i}" }
-        return v
-    }
-
-    private class Parser(val s: String) {
-        var i = 0
-
-        fun ws() {
-            while (i < s.length && s[i].isWhitespace()) i++
-        }
-
-        fun value(): Any? {
-            ws()
-            return when (val c = s[i]) {
-                '{' -> obj()
-                '[' -> arr()
-                '"' -> str()
-                't' -> lit("true", true)
-                'f' -> lit("false", false)
-                'n' -> lit("null", null)
-                'N' -> lit("NaN", Double.NaN)
-                'I' -> lit("Infinity", Double.POSITIVE_INFINITY)
-                else -> if (c == '-' && s.startsWith("-Infinity", i)) lit("-Infinity", Double.NEGATIVE_INFINITY) else num()
-            }
-        }
-
-        fun lit(word: String, v: Any?): Any? {
-            check(s.startsWith(word, i)) { "bad literal at $i" }
-            i += word.length
-            return v
-        }
-
-        fun num(): Double {
-            val start = i
-            while (i < s.length && (s[i].isDigit() || s[i] in "+-.eE")) i++
-            return s.substring(start, i).toDouble()
-        }
-
-        fun str(): String {
-            val sb = StringBuilder()
-            i++
-            while (s[i] != '"') {
-                if (s[i] == '\\') {
-                    i++
-                    when (s[i]) {
-                        'n' -> sb.append('\n')
-                        't' -> sb.append('\t')
-                        'r' -> sb.append('\r')
-                        'b' -> sb.append('\b')
-                        'f' -> sb.append('\u000c')
-                        'u' -> { sb.append(s.substring(i + 1, i + 5).toInt(16).toChar()); i += 4 }
-                        else -> sb.append(s[i])
-                    }
-                } else {
-                    sb.append(s[i])
-                }
-                i++
-            }
-            i++
-            return sb.toString()
-        }
-
-        fun arr(): List<Any?> {
-            val out = ArrayList<Any?>()
-            i++
-            ws()
-            if (s[i] == ']') { i++; return out }
-            while (true) {
-                out += value()
-                ws()
-                if (s[i++] == ']') return out
-            }
-        }
-
-        fun obj(): Map<String, Any?> {
-            val out = LinkedHashMap<String, Any?>()
-            i++
-            ws()
-            if (s[i] == '}') { i++; return out }
-            while (true) {
-                ws()
-                val k = str()
-                ws()
-                check(s[i++] == ':') { "expected ':' at ${i - 1}" }
-                out[k] = value()
-                ws()
-                if (s[i++] == '}') return out
-            }
-        }
-    }
 }

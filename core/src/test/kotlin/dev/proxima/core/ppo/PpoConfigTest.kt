@@ -1,6 +1,12 @@
 package dev.proxima.core.ppo
 
 import dev.proxima.core.env.EnvRegistry
+import dev.proxima.core.testing.CUE
+import dev.proxima.core.testing.CueEnv
+import dev.proxima.core.testing.TARGET
+import dev.proxima.core.testing.cueConfig
+import dev.proxima.core.train.Trainer
+import io.kotest.matchers.collections.shouldContainExactly
 import dev.proxima.core.nn.Network
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
@@ -69,11 +75,11 @@ class PpoConfigTest : FunSpec({
         }
         e.message shouldContain "clip = 0.3 has no effect: losses lists ClippedSurrogate"
         e.message shouldContain "reports under \"losses/value_loss\" like losses[1]"
-        e.message shouldContain "entCoef/vfCoef/clipVloss/annealEnt were set but losses are given explicitly"
+        e.message shouldContain "entCoef was set but the loss terms are replaced with losses(...), so it has no effect"
     }
 
     test("a custom env from a constructor gets its class name as id") {
-        val c = PpoConfig.builder().env(java.util.function.Supplier { CueEnv() }).build()
+        val c = PpoConfig.builder().env(dev.proxima.core.env.EnvFactory { CueEnv() }).build()
         c.env().id() shouldBe "CueEnv"
         c.env().maxEpisodeSteps().isPresent shouldBe false
     }
@@ -119,11 +125,80 @@ class PpoConfigTest : FunSpec({
     }
 
     test("logStdInit sets the Gaussian head's initial log-std") {
-        Stages(PpoConfig.builder().env(TARGET).logStdInit(-1.5).rollout(2, 8).numMinibatches(1).build(), 16, 1).use { s ->
-            val net = s.agent().network()
-            net.params()[net.logStdOffset()] shouldBe -1.5
-        }
+        Trainer.of(PpoConfig.builder().env(TARGET).logStdInit(-1.5).rollout(2, 8).numMinibatches(1).build())
+            .start(16).use { run ->
+                val net = run.agent().network()
+                net.params()[net.logStdOffset()] shouldBe -1.5
+            }
         shouldThrow<PpoConfigException> { PpoConfig.builder().env(TARGET).logStdInit(Double.NaN).build() }
             .message shouldContain "logStdInit = NaN"
+    }
+
+    test("every setting is declared once in Params and reachable by name, typed and as text") {
+        Params.names() shouldContainExactly listOf("seed", "learningRate", "numEnvs", "numSteps", "annealLr", "gamma",
+            "gaeLambda", "numMinibatches", "updateEpochs", "normAdv", "clip", "clipVloss", "entCoef", "annealEnt",
+            "vfCoef", "maxGradNorm", "targetKl", "adamEps", "bootstrapTruncated", "normalizeObservation",
+            "normalizeReward", "clipAction", "logStdInit", "continuousActions", "logStdBound", "network")
+        val c = PpoConfig.builder().env(CUE).set(Params.NUM_ENVS, 8).set("learningRate", "3e-4")
+            .set("targetKl", "0.015").set("network", "shared([32, 32], relu)").set("numSteps", "1_024").build()
+        c.numEnvs() shouldBe 8
+        c.learningRate() shouldBe 3e-4
+        c.targetKl() shouldBe 0.015
+        c.numSteps() shouldBe 1024
+        c.network() shouldBe dev.proxima.core.nn.Network.shared(32, 32).activation(dev.proxima.core.nn.Activation.RELU)
+        c.get(Params.CLIP) shouldBe 0.2
+        // toMap lists every setting in the table's order, then the preset and the losses.
+        c.toMap().keys.toList() shouldBe listOf("env") + Params.names() + listOf("preset", "losses")
+        for (p in Params.all()) {
+            val text = c.toMap()[p.name()].toString()
+            PpoConfig.builder().env(CUE).set(p.name(), text).build().toMap()[p.name()].toString() shouldBe text
+        }
+    }
+
+    test("a misspelt name or a bad value given as text is reported at build with the closest name") {
+        val e = shouldThrow<PpoConfigException> {
+            PpoConfig.builder().env(CUE).set("learningRat", "3e-4").set("numEnvs", "four").set("gamma", "2").build()
+        }
+        e.problems().size shouldBe 3
+        e.message shouldContain "unknown setting \"learningRat\". Did you mean \"learningRate\"?"
+        e.message shouldContain "numEnvs = \"four\" is not a whole number"
+        e.message shouldContain "gamma = 2.0 is outside [0, 1]"
+    }
+
+    test("toBuilder keeps what was explicit and the preset: changing the seed changes nothing else") {
+        val cartPoleLike = dev.proxima.core.env.EnvSpec("CartPole-v1", dev.proxima.core.env.EnvFactory { CueEnv() }, 500, 475.0)
+        val c = PpoConfig.builder().env(cartPoleLike).preset(Preset.TUNED).clip(0.3).build()
+        val d = c.toBuilder().seed(7).build()
+        d.seed() shouldBe 7L
+        d.preset().get() shouldBe Preset.TUNED
+        d.toMap().minus("seed") shouldBe c.toMap().minus("seed")
+        d.toBuilder().isSet(Params.CLIP) shouldBe true
+        d.toBuilder().isSet(Params.NUM_ENVS) shouldBe false
+    }
+
+    test("addLoss adds a term to the default three without listing them") {
+        val c = PpoConfig.builder().env(CUE).entCoef(0.02).addLoss(KlPenalty()).build()
+        c.losses().map { it.key() } shouldContainExactly listOf(ClippedSurrogate.KEY, ValueLoss.KEY, EntropyBonus.KEY,
+            KlPenalty.KEY)
+        (c.losses()[2] as EntropyBonus).coef() shouldBe 0.02
+    }
+
+    test("a rollout that cannot fit in the heap is refused before anything is allocated") {
+        val e = shouldThrow<PpoConfigException> {
+            PpoConfig.builder().env(CUE).rollout(10_000_000, 128).numMinibatches(1).build()
+        }
+        e.message shouldContain "rows is too large"
+        val f = shouldThrow<PpoConfigException> {
+            PpoConfig.builder().env(CUE).rollout(2_000_000, 128).numMinibatches(1).build()
+        }
+        f.message shouldContain "more than this JVM's heap"
+    }
+
+    test("numUpdates refuses budgets beyond int updates, and runs of 0 steps") {
+        val c = PpoConfig.builder().env(CUE).rollout(1, 1).numMinibatches(1).build()
+        shouldThrow<IllegalArgumentException> { c.numUpdates(0) }.message shouldContain "at least 1 env step"
+        shouldThrow<IllegalArgumentException> { c.numUpdates(1_000_000_000_000L) }.message shouldContain
+            "at most 2,147,483,647 updates"
+        c.numUpdates(2_000_000_000L) shouldBe 2_000_000_000
     }
 })

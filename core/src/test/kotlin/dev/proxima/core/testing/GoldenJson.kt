@@ -9,6 +9,63 @@ import java.io.File
  * and the strings "inf", "-inf", "nan" as the matching doubles, as the golden READMEs describe.
  */
 object GoldenJson {
+    /**
+     * [parse]'s inverse, compact, as Python's `json.dumps` writes golden files: non-finite doubles as the `NaN`,
+     * `Infinity` and `-Infinity` literals, whole doubles with a `.0`; for tests that write altered copies of a file.
+     */
+    fun write(value: Any?): String = StringBuilder().also { write(value, it) }.toString()
+
+    private fun write(v: Any?, out: StringBuilder) {
+        when (v) {
+            null -> out.append("null")
+            is Boolean -> out.append(v)
+            is Double -> out.append(
+                when {
+                    v.isNaN() -> "NaN"
+                    v == Double.POSITIVE_INFINITY -> "Infinity"
+                    v == Double.NEGATIVE_INFINITY -> "-Infinity"
+                    v == Math.rint(v) && Math.abs(v) < 1e15 -> v.toLong().toString() + ".0"
+                    else -> v.toString()
+                },
+            )
+            is Number -> out.append(v)
+            is String -> {
+                out.append('"')
+                for (c in v) {
+                    when {
+                        c == '"' -> out.append("\\\"")
+                        c == '\\' -> out.append("\\\\")
+                        c < ' ' -> out.append(String.format("\\u%04x", c.code))
+                        else -> out.append(c)
+                    }
+                }
+                out.append('"')
+            }
+            is Map<*, *> -> {
+                out.append('{')
+                var first = true
+                for ((k, x) in v) {
+                    if (!first) out.append(',')
+                    first = false
+                    write(k as String, out)
+                    out.append(':')
+                    write(x, out)
+                }
+                out.append('}')
+            }
+            is Iterable<*> -> {
+                out.append('[')
+                var first = true
+                for (x in v) {
+                    if (!first) out.append(',')
+                    first = false
+                    write(x, out)
+                }
+                out.append(']')
+            }
+            else -> throw IllegalArgumentException("GoldenJson.write: cannot write a ${v.javaClass.name}")
+        }
+    }
 
     fun parse(text: String): Any? {
         val p = Parser(text)

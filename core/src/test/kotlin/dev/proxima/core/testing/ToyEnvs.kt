@@ -1,4 +1,6 @@
-package dev.proxima.core.ppo
+package dev.proxima.core.testing
+
+import dev.proxima.core.ppo.PpoConfig
 
 import dev.proxima.core.env.Env
 import dev.proxima.core.env.EnvFactory

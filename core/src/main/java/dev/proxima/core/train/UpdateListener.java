@@ -1,4 +1,6 @@
-package dev.proxima.core.ppo;
+package dev.proxima.core.train;
+
+import dev.proxima.core.ppo.UpdateStats;
 
 /** Called after every update with its statistics; a SAM type, so Java and Kotlin lambdas both fit. */
 @FunctionalInterface
