@@ -6,7 +6,7 @@ import dev.proxima.core.env.EnvSpec
 import dev.proxima.core.env.TimeLimit
 import dev.proxima.core.space.Box
 import dev.proxima.core.space.Discrete
-import dev.proxima.envs.Json
+import dev.proxima.core.testing.GoldenJson
 import java.nio.file.Files
 import java.nio.file.Path
 import kotlin.io.path.name
@@ -99,7 +99,7 @@ object Golden {
     }
 
     @Suppress("UNCHECKED_CAST")
-    fun load(path: Path): GoldenFile = GoldenFile(path, Json.parse(path.readText()) as Map<String, Any?>)
+    fun load(path: Path): GoldenFile = GoldenFile(path, GoldenJson.parse(path.readText()) as Map<String, Any?>)
 
     fun spec(file: GoldenFile): EnvSpec<*, *> = EnvRegistry.global().spec(file.env)
 

@@ -1,6 +1,6 @@
 package dev.proxima.envs.classic
 
-import dev.proxima.envs.Json
+import dev.proxima.core.testing.GoldenJson
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeEmpty
@@ -27,12 +27,12 @@ class GoldenMutationTest : FunSpec({
 
     @Suppress("UNCHECKED_CAST")
     fun mutated(change: (root: MutableMap<String, Any?>, case: MutableMap<String, Any?>, step: MutableMap<String, Any?>) -> Unit): Pair<GoldenFile, Int> {
-        val root = Json.parse(text) as MutableMap<String, Any?>
+        val root = GoldenJson.parse(text) as MutableMap<String, Any?>
         val case = (root["cases"] as List<*>)[0] as MutableMap<String, Any?>
         val k = minOf(1, (case["stable_steps"] as Double).toInt() - 1)
         change(root, case, (case["steps"] as List<*>)[k] as MutableMap<String, Any?>)
         val dir = Files.createTempDirectory(tmp, "case")
-        dir.resolve(source.name).writeText(Json.write(root))
+        dir.resolve(source.name).writeText(GoldenJson.write(root))
         return Golden.load(Golden.files(dir).single()) to k
     }
 

@@ -2,7 +2,7 @@ package dev.proxima.envs.learning
 
 import dev.proxima.core.env.EnvSpec
 import dev.proxima.core.ppo.PpoConfig
-import dev.proxima.core.ppo.PpoLoop
+import dev.proxima.core.train.PpoLoop
 import dev.proxima.core.run.Rng
 import dev.proxima.envs.classic.ClassicControl
 import io.kotest.core.spec.style.FunSpec

@@ -1,6 +1,0 @@
-/**
- * {@link dev.proxima.envs.check.EnvChecker}, the counterpart of Gymnasium's {@code check_env}: it runs an env
- * through the contract of {@link dev.proxima.core.env.Env} and reports each
- * {@link dev.proxima.envs.check.Finding} with what was observed, what was expected and the likely cause.
- */
-package dev.proxima.envs.check;
