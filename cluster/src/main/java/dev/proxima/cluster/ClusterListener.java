@@ -1,0 +1,7 @@
+package dev.proxima.cluster;
+
+/** Receives a cluster run's {@link ClusterEvent}s, on the training thread. */
+@FunctionalInterface
+public interface ClusterListener {
+    void onEvent(ClusterEvent event);
+}
