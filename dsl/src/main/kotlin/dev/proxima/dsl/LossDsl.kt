@@ -1,7 +1,7 @@
 package dev.proxima.dsl
 
 import dev.proxima.core.ppo.LossTerm
-import dev.proxima.dsl.plugins.Plugins
+import dev.proxima.core.plugin.Registry
 import dev.proxima.core.ppo.ClippedSurrogate as CoreClippedSurrogate
 import dev.proxima.core.ppo.EntropyBonus as CoreEntropyBonus
 import dev.proxima.core.ppo.KlPenalty as CoreKlPenalty
@@ -54,7 +54,7 @@ class LossSpec internal constructor() {
     /** The adaptive KL penalty of PPO-Penalty (§4): initial [beta], target KL [targetKl]. */
     fun KlPenalty(beta: Double = 1.0, targetKl: Double = 0.01): CoreKlPenalty = CoreKlPenalty(beta, targetKl)
 
-    internal fun resolve(plugins: Plugins, problems: MutableList<String>): List<LossTerm>? {
+    internal fun resolve(plugins: Registry, problems: MutableList<String>): List<LossTerm>? {
         var ok = true
         val terms = entries.mapNotNull { e ->
             when (e) {

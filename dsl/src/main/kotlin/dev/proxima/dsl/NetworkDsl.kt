@@ -3,7 +3,7 @@ package dev.proxima.dsl
 import dev.proxima.core.nn.Activation
 import dev.proxima.core.nn.Network
 import dev.proxima.core.nn.NetworkFactory
-import dev.proxima.dsl.plugins.Plugins
+import dev.proxima.core.plugin.Registry
 
 /**
  * The `network { }` block. Either an architecture —
@@ -58,7 +58,7 @@ class NetworkSpec internal constructor() {
         this.factory = factory
     }
 
-    internal fun resolve(plugins: Plugins, problems: MutableList<String>): NetworkFactory? {
+    internal fun resolve(plugins: Registry, problems: MutableList<String>): NetworkFactory? {
         val arch = listOfNotNull(
             shared?.let { "shared(${it.joinToString()})" },
             actor?.let { "actor(${it.joinToString()})" },

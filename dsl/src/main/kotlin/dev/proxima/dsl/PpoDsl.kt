@@ -1,24 +1,34 @@
 /**
- * The `ppo { }` DSL: typed builders ([PpoSpec], [NetworkSpec], [LossSpec]) over core's [PpoConfig.Builder], the
- * built-in envs as values ([CartPole], [Pendulum], ...), and the entry point [ppo], which returns a
- * [dev.proxima.dsl.pipeline.PpoTrainer].
+ * The `ppo { }` DSL: typed builders ([PpoSpec], [NetworkSpec], [LossSpec]) over core's [PpoConfig.Builder] and
+ * [Trainer.Builder], the built-in envs as values ([CartPole], [Pendulum], ...), and the entry point [ppo], which
+ * returns a [dev.proxima.dsl.pipeline.PpoTrainer].
  */
 package dev.proxima.dsl
 
+import dev.proxima.core.dist.ContinuousActions
+import dev.proxima.core.dist.LogStdBound
 import dev.proxima.core.env.Env
 import dev.proxima.core.env.EnvFactory
-import dev.proxima.core.env.EnvRegistry
 import dev.proxima.core.env.EnvSpec
 import dev.proxima.core.nn.NetworkFactory
+import dev.proxima.core.plugin.Registry
+import dev.proxima.core.ppo.LossTerm
+import dev.proxima.core.ppo.Param
+import dev.proxima.core.ppo.Params
 import dev.proxima.core.ppo.PpoConfig
 import dev.proxima.core.ppo.PpoConfigException
 import dev.proxima.core.ppo.Preset
-import dev.proxima.core.ppo.UpdateListener
-import dev.proxima.dsl.pipeline.CheckpointListener
-import dev.proxima.dsl.pipeline.EvalListener
+import dev.proxima.core.train.Callback
+import dev.proxima.core.train.Checkpoint
+import dev.proxima.core.train.EarlyStop
+import dev.proxima.core.train.EvalListener
+import dev.proxima.core.train.Evaluate
+import dev.proxima.core.train.RolloutCollector
+import dev.proxima.core.train.Trainer
+import dev.proxima.core.train.UpdateListener
+import dev.proxima.dsl.koin.toRegistry
 import dev.proxima.dsl.pipeline.PpoTrainer
-import dev.proxima.dsl.pipeline.StopOn
-import dev.proxima.dsl.plugins.Plugins
+import dev.proxima.dsl.pipeline.asSamplingExecutor
 import java.nio.file.Path
 import kotlin.contracts.ExperimentalContracts
 import kotlin.contracts.InvocationKind
@@ -26,6 +36,7 @@ import kotlin.contracts.contract
 import kotlinx.coroutines.CoroutineDispatcher
 import org.koin.core.Koin
 import org.koin.core.KoinApplication
+import org.koin.core.context.GlobalContext
 
 /** The one marker of every `ppo { }` builder: a setting of an outer block cannot be called from an inner one. */
 @DslMarker
@@ -34,30 +45,31 @@ annotation class PpoDsl
 
 /**
  * A PPO run described in Kotlin, built into an immutable [PpoTrainer]; every problem is reported at once, when the
- * block ends, in one [PpoConfigException] (the same messages as the Java builder's).
+ * block ends, in one [PpoConfigException] (the same messages as the Java builders').
  *
  * ```kotlin
  * val trainer = ppo {
  *     env(CartPole)                     // or env("CartPole-v1"), env(::MyEnv), env { seed -> MyEnv(seed) }
  *     seed(1)
  *     clip(0.2)
- *     envs(8); steps(128)
+ *     rollout(numEnvs = 8, numSteps = 128)
  *     gae(gamma = 0.99, lambda = 0.95)
- *     epochs(4); minibatches(4)
+ *     updateEpochs(4); numMinibatches(4)
  *     network { shared(64, 64); activation(Tanh) }
- *     lr(3e-4, anneal = true)
+ *     learningRate(3e-4); annealLr(true)
+ *     evaluate(every = 10, episodes = 10)
  * }
- * val result = trainer.train(steps = 100_000)
+ * val result = trainer.train(100_000)
  * ```
- * Defaults are CleanRL's `ppo.py`, as in [PpoConfig.Builder]; `preset(TUNED)` takes tuned values for the built-in
- * envs instead (rl-baselines3-zoo's, see [Preset]), for every setting the block does not give. Env ids are looked up in the Koin container of
- * [ppo]'s `koin` argument (or the global one, if Koin was started), then in [EnvRegistry] (ServiceLoader), then among
- * the built-ins.
+ * Settings keep CleanRL's names ([Params]); defaults are CleanRL's `ppo.py`; `preset(TUNED)` takes tuned values for the
+ * built-in envs instead (see [Preset]) for every setting the block does not give. Ids (envs, networks, loss terms) are
+ * looked up in the Koin container of [ppo]'s `koin` argument (or the global one, if Koin was started), then in core's
+ * [Registry] (ServiceLoader, `register...` calls, built-ins).
  */
 @OptIn(ExperimentalContracts::class)
 fun ppo(block: PpoSpec.() -> Unit): PpoTrainer {
     contract { callsInPlace(block, InvocationKind.EXACTLY_ONCE) }
-    return PpoSpec(null).apply(block).build()
+    return PpoSpec(GlobalContext.getOrNull()).apply(block).build()
 }
 
 /** [ppo] resolving ids (envs, networks, loss terms) in [koin] first. */
@@ -75,19 +87,20 @@ fun ppo(app: KoinApplication, block: PpoSpec.() -> Unit): PpoTrainer {
 }
 
 /**
- * The body of `ppo { }`. One forwarder per [PpoConfig.Builder] setting with CleanRL's camelCased name
- * (`learningRate`, `numEnvs`, `updateEpochs`, ...), plus the short forms users write (`lr`, `envs`, `steps`,
- * `epochs`, `minibatches`, `gae`), the `network { }` and `loss { }` blocks, and the trainer's own settings
- * (`workers`, `totalSteps`, callbacks).
+ * The body of `ppo { }`: one function per setting of [Params], with CleanRL's camelCased name (`learningRate`,
+ * `numEnvs`, `updateEpochs`, ..., `clip`), the two-setting helpers of the Java builder (`rollout`, `gae`), the
+ * `network { }` and `loss { }` blocks, and the trainer's settings (`workers`, `totalSteps`, callbacks).
  */
 @PpoDsl
 class PpoSpec internal constructor(private val koin: Koin?) {
     private val b = PpoConfig.builder()
-    private val t = PpoTrainer.builder()
+    private val t = Trainer.builder(null)
     private var envId: String? = null
-    private var registry: EnvRegistry? = null
-    private var network: ((Plugins, MutableList<String>) -> NetworkFactory?)? = null
+    private var registry: Registry? = null
+    private var network: ((Registry, MutableList<String>) -> NetworkFactory?)? = null
     private var loss: LossSpec? = null
+    private val addedLosses = ArrayList<Any>() // LossTerm or an id
+    private var dispatcher: CoroutineDispatcher? = null
 
     // ----------------------------------------------------------------------------------------------- environment
 
@@ -97,15 +110,16 @@ class PpoSpec internal constructor(private val koin: Koin?) {
         b.env(spec)
     }
 
-    /** An env by id, e.g. `env("CartPole-v1")`: Koin first, then [EnvRegistry] (ServiceLoader), then built-ins. */
+    /** An env by id, e.g. `env("CartPole-v1")`: Koin first, then core's [Registry] (ServiceLoader, built-ins). */
     fun env(id: String) {
         envId = id
     }
 
     /**
-     * A custom env made by [factory] from each copy's seed, e.g. `env { seed -> Warehouse(seed) }` or
-     * `env(::Warehouse)`. Its id is the env's `name()`; it has no time limit (the env must end its episodes itself)
-     * and no reward threshold: give them with `env(id, maxEpisodeSteps, rewardThreshold) { ... }`.
+     * A custom env made by [factory] from each copy's seed: `env(::Warehouse)` for a `Warehouse(seed: Long)`
+     * constructor, `env { Warehouse() }` for a no-argument one. Its id is the env's `name()`; it has no time limit (the
+     * env must end its episodes itself) and no reward threshold: give them with
+     * `env(id, maxEpisodeSteps, rewardThreshold) { ... }`.
      */
     fun env(factory: (seed: Long) -> Env<*, *>) {
         envId = null
@@ -114,7 +128,7 @@ class PpoSpec internal constructor(private val koin: Koin?) {
 
     /**
      * A custom env under [id], made by [factory] from each copy's seed, with a time limit of [maxEpisodeSteps]
-     * (0: none) and a [rewardThreshold] for `earlyStop()` (NaN: none):
+     * (0: none) and a [rewardThreshold] for early stops (NaN: none):
      * `env("Warehouse-v0", maxEpisodeSteps = 56) { seed -> Warehouse(seed) }`.
      */
     fun env(
@@ -127,25 +141,28 @@ class PpoSpec internal constructor(private val koin: Koin?) {
         b.env(EnvSpec(id, envFactory(factory), maxEpisodeSteps, rewardThreshold))
     }
 
-    /** A custom env from a no-argument constructor, e.g. `env(::GridWorld)`. */
-    @JvmName("envFromConstructor")
-    fun env(constructor: () -> Env<*, *>) {
-        env { _: Long -> constructor() }
-    }
-
     /** A custom env from a Java [EnvFactory]. */
     fun env(factory: EnvFactory<*, *>) {
         envId = null
         b.env(factory)
     }
 
-    /** The registry `env("id")` consults after Koin (default [EnvRegistry.global]). */
-    fun registry(registry: EnvRegistry) {
+    /** The registry ids are looked up in after Koin (default [Registry.global]). */
+    fun registry(registry: Registry) {
         this.registry = registry
-        b.registry(registry)
     }
 
-    // ----------------------------------------------------------------------------------------------- rollout
+    // ----------------------------------------------------------------------------------------------- settings
+
+    /** Any setting by its [Param], e.g. `set(Params.CLIP, 0.1)`. */
+    fun <T> set(param: Param<T>, value: T) {
+        b.set(param, value)
+    }
+
+    /** Any setting by name and text, as the CLI's `--set name=value`; a misspelt name is reported with the closest. */
+    fun set(name: String, value: String) {
+        b.set(name, value)
+    }
 
     /** The one seed from which network init, env seeds, action sampling and minibatch order derive. */
     fun seed(seed: Long) { b.seed(seed) }
@@ -153,30 +170,17 @@ class PpoSpec internal constructor(private val koin: Koin?) {
     /** Env copies stepped in lock-step (CleanRL `num_envs`, default 4). */
     fun numEnvs(n: Int) { b.numEnvs(n) }
 
-    /** [numEnvs]. */
-    fun envs(n: Int) { b.numEnvs(n) }
-
     /** Steps per env copy per rollout (CleanRL `num_steps`, default 128). */
     fun numSteps(n: Int) { b.numSteps(n) }
-
-    /** [numSteps]. */
-    fun steps(n: Int) { b.numSteps(n) }
 
     /** [numEnvs] × [numSteps] steps per rollout. */
     fun rollout(numEnvs: Int, numSteps: Int) { b.rollout(numEnvs, numSteps) }
 
-    // ----------------------------------------------------------------------------------------------- optimisation
-
+    /** Adam's step size (CleanRL: 2.5e-4; 3e-4 for continuous control). */
     fun learningRate(lr: Double) { b.learningRate(lr) }
 
-    /** Linear learning-rate annealing to 0 over the run (CleanRL `anneal_lr`, default on). */
+    /** Linear learning-rate annealing towards 0 over the run (CleanRL `anneal_lr`, default on). */
     fun annealLr(on: Boolean) { b.annealLr(on) }
-
-    /** The learning rate, and whether it anneals linearly to 0 (`null` leaves that setting as it is). */
-    fun lr(value: Double, anneal: Boolean? = null) {
-        b.learningRate(value)
-        anneal?.let { b.annealLr(it) }
-    }
 
     fun gamma(gamma: Double) { b.gamma(gamma) }
     fun gaeLambda(lambda: Double) { b.gaeLambda(lambda) }
@@ -187,15 +191,11 @@ class PpoSpec internal constructor(private val koin: Koin?) {
         lambda?.let { b.gaeLambda(it) }
     }
 
+    /** Minibatches per epoch (CleanRL `num_minibatches`, default 4). */
     fun numMinibatches(n: Int) { b.numMinibatches(n) }
 
-    /** [numMinibatches]. */
-    fun minibatches(n: Int) { b.numMinibatches(n) }
-
+    /** Passes over the rollout per update (CleanRL `update_epochs`, default 4). */
     fun updateEpochs(n: Int) { b.updateEpochs(n) }
-
-    /** [updateEpochs]. */
-    fun epochs(n: Int) { b.updateEpochs(n) }
 
     fun normAdv(on: Boolean) { b.normAdv(on) }
 
@@ -221,9 +221,38 @@ class PpoSpec internal constructor(private val koin: Koin?) {
     /** Initial Gaussian `log_std` (CleanRL: 0, σ = 1); lower starts with less exploration noise. */
     fun logStdInit(value: Double) { b.logStdInit(value) }
 
+    /**
+     * How a `Box` action space is handled: `ContinuousActions.CLIP` (CleanRL's clipped Gaussian, the default) or
+     * `ContinuousActions.TANH` (a tanh-squashed Gaussian with the exact log-probability).
+     */
+    fun continuousActions(mode: ContinuousActions) { b.continuousActions(mode) }
+
+    /** Bounds the Gaussian's `log_std`, e.g. `logStdBound(LogStdBound.clamp(-20.0, 2.0))`. */
+    fun logStdBound(bound: LogStdBound) { b.logStdBound(bound) }
+
     fun normalizeObservation(on: Boolean) { b.normalizeObservation(on) }
     fun normalizeReward(on: Boolean) { b.normalizeReward(on) }
     fun clipAction(on: Boolean) { b.clipAction(on) }
+
+    // Earlier names, kept so that existing scripts still compile; each says what to write instead.
+
+    @Deprecated("One name per setting: learningRate (and annealLr).", ReplaceWith("learningRate(value)"))
+    fun lr(value: Double, anneal: Boolean? = null) {
+        b.learningRate(value)
+        anneal?.let { b.annealLr(it) }
+    }
+
+    @Deprecated("One name per setting: numEnvs.", ReplaceWith("numEnvs(n)"))
+    fun envs(n: Int) { b.numEnvs(n) }
+
+    @Deprecated("One name per setting: numSteps.", ReplaceWith("numSteps(n)"))
+    fun steps(n: Int) { b.numSteps(n) }
+
+    @Deprecated("One name per setting: updateEpochs.", ReplaceWith("updateEpochs(n)"))
+    fun epochs(n: Int) { b.updateEpochs(n) }
+
+    @Deprecated("One name per setting: numMinibatches.", ReplaceWith("numMinibatches(n)"))
+    fun minibatches(n: Int) { b.numMinibatches(n) }
 
     // ----------------------------------------------------------------------------------------------- presets
 
@@ -254,80 +283,120 @@ class PpoSpec internal constructor(private val koin: Koin?) {
         network = { _, _ -> factory }
     }
 
-    /** The loss terms, replacing the default three; see [LossSpec]. */
+    /** The loss terms, replacing the default three; see [LossSpec]. To add one term to the defaults, use [addLoss]. */
     @OptIn(ExperimentalContracts::class)
     fun loss(block: LossSpec.() -> Unit) {
         contract { callsInPlace(block, InvocationKind.EXACTLY_ONCE) }
         loss = LossSpec().apply(block)
     }
 
-    /** [loss], under the core builder's name. */
+    @Deprecated("One name: loss { }.", ReplaceWith("loss(block)"))
     @OptIn(ExperimentalContracts::class)
     fun losses(block: LossSpec.() -> Unit) {
         contract { callsInPlace(block, InvocationKind.EXACTLY_ONCE) }
         loss(block)
     }
 
+    /** Adds a term after the default ones (or the `loss { }` block's), e.g. `addLoss(KlPenalty())`. */
+    fun addLoss(term: LossTerm) {
+        addedLosses += term
+    }
+
+    /** Adds the loss term registered under [id] after the default ones. */
+    fun addLoss(id: String) {
+        addedLosses += id
+    }
+
     // ----------------------------------------------------------------------------------------------- trainer
 
-    /** Sampling coroutines per rollout step, in `[1, numEnvs]` (default 1); results do not depend on it. */
+    /** Sampling workers per rollout step, in `[1, numEnvs]` (default 1); results do not depend on it. */
     fun workers(n: Int) { t.workers(n) }
+
+    /**
+     * Where rollouts come from (default: this process's env copies). The `proxima-cluster` module adds
+     * `cluster(workers = 4) { ... }`, which sets this to worker JVMs.
+     */
+    fun collector(factory: RolloutCollector.Factory) { t.collector(factory) }
 
     /** The budget `train()` and `updates()` use when given none (default 100 000 env steps). */
     fun totalSteps(steps: Long) { t.totalSteps(steps) }
 
-    /** Called after every update. */
+    /** Called after every update, in order with the other callbacks. */
     fun onUpdate(listener: UpdateListener) { t.onUpdate(listener) }
 
+    /** Any core [Callback] (your own, or [Evaluate], [EarlyStop], [Checkpoint] built in Java style). */
+    fun callback(callback: Callback) { t.callback(callback) }
+
     /**
-     * Evaluates the agent every [every] updates (and after the last) on [episodes] episodes, deterministically
-     * unless told otherwise, and passes the result to [listener].
+     * Evaluates the agent every [every] updates (and after the last) on [episodes] episodes, deterministically unless
+     * told otherwise, from [seed] (default: the run's seed + 1,000,000); saves the best agent to [saveBest] if given,
+     * and passes each result to [listener].
      */
-    fun evaluate(every: Int, episodes: Int, deterministic: Boolean = true, listener: EvalListener = EvalListener.NONE) {
-        t.evaluate(every, episodes, deterministic, listener)
+    fun evaluate(
+        every: Int,
+        episodes: Int = 10,
+        deterministic: Boolean = true,
+        seed: Long? = null,
+        saveBest: Path? = null,
+        listener: EvalListener = EvalListener.NONE,
+    ) {
+        var e = Evaluate.every(every).episodes(episodes).deterministic(deterministic).listener(listener)
+        if (seed != null) e = e.seed(seed)
+        if (saveBest != null) e = e.saveBest(saveBest)
+        t.callback(e)
     }
 
-    /** The seed every evaluation starts from (default: the run's seed). */
-    fun evalSeed(seed: Long) { t.evalSeed(seed) }
-
-    /** Calls [listener] with the run's stages every [every] updates, between updates (e.g. `stages.save(path)`). */
-    fun checkpoints(every: Int, listener: CheckpointListener) { t.checkpoints(every, listener) }
-
     /** Writes a training checkpoint every [every] updates to [dir] as `update-000010.safetensors`. */
-    fun checkpoints(every: Int, dir: Path) { t.checkpoints(every, dir) }
+    fun checkpoints(every: Int, dir: Path, keepLast: Int = 0) {
+        t.callback(Checkpoint.every(every).to(dir).keepLast(keepLast))
+    }
 
     /**
-     * Stops once the mean return watched ([on]: evaluation by default) reaches [threshold]; NaN (the default) takes
-     * the env's reward threshold.
+     * Stops once the mean return watched ([on]: the latest evaluation by default; needs [evaluate]) reaches
+     * [threshold]; NaN (the default) takes the env's reward threshold.
      */
-    fun earlyStop(on: StopOn = StopOn.EVALUATION, threshold: Double = Double.NaN) { t.earlyStop(on, threshold) }
+    fun earlyStop(on: EarlyStop.On = EarlyStop.On.EVALUATION, threshold: Double = Double.NaN) {
+        t.callback(EarlyStop.of(on, threshold))
+    }
 
-    /** Runs sampling and training on [dispatcher] (default `Dispatchers.Default`; `Dispatchers.IO` for blocking envs). */
-    fun dispatcher(dispatcher: CoroutineDispatcher) { t.dispatcher(dispatcher) }
+    /** Runs sampling workers on [dispatcher] (e.g. `Dispatchers.IO` for envs that block), and `suspend` training. */
+    fun dispatcher(dispatcher: CoroutineDispatcher) {
+        this.dispatcher = dispatcher
+        t.samplingExecutor(dispatcher.asSamplingExecutor())
+    }
 
     internal fun build(): PpoTrainer {
-        val plugins = Plugins(koin, registry)
+        val reg = koin?.let { k -> (registry ?: Registry.global()).with(k.toRegistry()) } ?: registry ?: Registry.global()
         val problems = ArrayList<String>()
-        envId?.let { id ->
-            try {
-                b.registry(plugins.envRegistry()).env(id)
-            } catch (e: RuntimeException) {
-                problems += "env: ${e.message}"
+        b.registry(reg)
+        envId?.let { b.env(it) }
+        network?.invoke(reg, problems)?.let { b.network(it) }
+        loss?.resolve(reg, problems)?.let { b.losses(it) }
+        for (added in addedLosses) {
+            when (added) {
+                is LossTerm -> b.addLoss(added)
+                else -> try {
+                    b.addLoss(reg.lossTerm(added as String))
+                } catch (e: NoSuchElementException) {
+                    problems += "addLoss: ${e.message}"
+                }
             }
         }
-        network?.invoke(plugins, problems)?.let { b.network(it) }
-        loss?.resolve(plugins, problems)?.let { b.losses(it) }
         val config = try {
             b.build()
         } catch (e: PpoConfigException) {
             problems.addAll(0, e.problems())
             null
         }
-        problems += t.problems(config)
-        if (problems.isNotEmpty() || config == null) {
-            throw PpoConfigException(problems)
+        if (config == null) throw PpoConfigException(problems + t.problems())
+        val trainer = try {
+            t.config(config).build()
+        } catch (e: PpoConfigException) {
+            problems.addAll(e.problems())
+            null
         }
-        return t.build(config)
+        if (problems.isNotEmpty() || trainer == null) throw PpoConfigException(problems)
+        return PpoTrainer(trainer).also { p -> dispatcher?.let { p.dispatcher = it } }
     }
 
     @Suppress("UNCHECKED_CAST")

@@ -1,8 +1,13 @@
 package dev.proxima.dsl
 
+import dev.proxima.core.dist.ContinuousActions
+import dev.proxima.core.dist.LogStdBound
 import dev.proxima.core.env.EnvFactory
 import dev.proxima.core.env.EnvNotFoundException
-import dev.proxima.core.env.EnvRegistry
+import dev.proxima.core.plugin.Registry
+import dev.proxima.core.ppo.Params
+import dev.proxima.dsl.koin.toRegistry
+import io.kotest.matchers.collections.shouldContainAll
 import dev.proxima.core.env.EnvSpec
 import dev.proxima.core.nn.Activation
 import dev.proxima.core.nn.Network
@@ -51,9 +56,9 @@ class PpoDslTest : FunSpec({
         val trainer = ppo {
             env(CartPole)
             clip(0.2)
-            envs(8); steps(128)
+            numEnvs(8); numSteps(128)
             gae(gamma = 0.99, lambda = 0.95)
-            epochs(4); minibatches(4)
+            updateEpochs(4); numMinibatches(4)
             network {
                 shared(64, 64)
                 activation(Tanh)
@@ -64,7 +69,7 @@ class PpoDslTest : FunSpec({
                 +EntropyBonus(coef = 0.01)
                 +ValueL2()
             }
-            lr(3e-4, anneal = true)
+            learningRate(3e-4); annealLr(true)
             seed(1)
         }
         val c = trainer.config
@@ -100,6 +105,7 @@ class PpoDslTest : FunSpec({
             maxGradNorm(1.5); targetKl(0.02); adamEps(1e-7)
             bootstrapTruncated(false); normalizeObservation(true); normalizeReward(true); clipAction(false)
             logStdInit(-0.5)
+            continuousActions(ContinuousActions.TANH); logStdBound(LogStdBound.clamp(-20.0, 2.0))
             network(Network.separate(intArrayOf(32), intArrayOf(16)).activation(Activation.RELU))
             preset(CLEANRL)
         }.config
@@ -109,11 +115,15 @@ class PpoDslTest : FunSpec({
             .adamEps(1e-7).bootstrapTruncated(false).normalizeObservation(true).normalizeReward(true)
             .clipAction(false).network(Network.separate(intArrayOf(32), intArrayOf(16)).activation(Activation.RELU))
             .logStdInit(-0.5).preset(Preset.CLEANRL)
+            .continuousActions(ContinuousActions.TANH).logStdBound(LogStdBound.clamp(-20.0, 2.0))
             .build()
         dsl.toMap() shouldBe java.toMap()
         // Every key of the config is covered: a setting added to core without a DSL forwarder would show here.
         dsl.toMap().keys.filter { dsl.toMap()[it] == PpoConfig.builder().env(ClassicControl.pendulum()).build()
             .toMap()[it] } shouldBe listOf("env")
+        // ... and every setting of core's table has a DSL function of the same name.
+        val functions = PpoSpec::class.java.methods.map { it.name }.toSet()
+        Params.names().filterNot { it in functions } shouldBe emptyList()
     }
 
     test("preset(TUNED) fills in what the block does not set, whatever the order") {
@@ -121,7 +131,7 @@ class PpoDslTest : FunSpec({
         val javaTuned = PpoConfig.builder().env(ClassicControl.cartPole()).preset(Preset.TUNED).build()
         tuned.toMap() shouldBe javaTuned.toMap()
         tuned.numEnvs() shouldBe 8
-        ppo { env(CartPole); epochs(3); preset(TUNED) }.config.updateEpochs() shouldBe 3
+        ppo { env(CartPole); updateEpochs(3); preset(TUNED) }.config.updateEpochs() shouldBe 3
         shouldThrow<PpoConfigException> { ppo { env { seed -> Corridor(seed) }; preset(TUNED) } }.message!! shouldContain
             "no tuned preset for env Corridor-v0"
     }
@@ -130,7 +140,8 @@ class PpoDslTest : FunSpec({
         ppo { env(CartPole) }.config.toMap() shouldBe PpoConfig.builder().env(ClassicControl.cartPole()).build().toMap()
     }
 
-    test("short forms and CleanRL names set the same fields") {
+    test("the earlier short forms still compile (deprecated) and set the CleanRL-named fields") {
+        @Suppress("DEPRECATION")
         val a = ppo { env(CartPole); envs(2); steps(16); epochs(2); minibatches(2); lr(1e-3); gae(0.9, 0.7) }.config
         val b = ppo {
             env(CartPole); numEnvs(2); numSteps(16); updateEpochs(2); numMinibatches(2); learningRate(1e-3)
@@ -139,13 +150,22 @@ class PpoDslTest : FunSpec({
         a.toMap() shouldBe b.toMap()
         ppo { env(CartPole); rollout(2, 16) }.config.batchSize() shouldBe 32
         // lr(x) without anneal keeps the annealing setting; gae with one argument keeps the other.
-        ppo { env(CartPole); annealLr(false); lr(1e-3) }.config.annealLr() shouldBe false
+        @Suppress("DEPRECATION")
+        val kept = ppo { env(CartPole); annealLr(false); lr(1e-3) }.config.annealLr()
+        kept shouldBe false
+        ppo { env(CartPole); set("learningRate", "1e-3"); set(Params.CLIP, 0.1) }.config.let {
+            it.learningRate() shouldBe 1e-3
+            it.clip() shouldBe 0.1
+        }
         ppo { env(CartPole); gae(lambda = 0.5) }.config.gamma() shouldBe 0.99
     }
 
     test("env forms: object, id, constructor reference, seed lambda, factory, custom spec") {
         ppo { env("CartPole-v1") }.config.env().id() shouldBe "CartPole-v1"
-        ppo { env(::Corridor) }.config.env().id() shouldBe "Corridor-v0"
+        // One env(factory) form: a seed constructor by reference, a no-argument one in a lambda. A class with both
+        // constructors is not ambiguous.
+        ppo { env(::Corridor) }.config.env().makeUnwrapped(3).shouldBeInstanceOf<Corridor>().createdWithSeed shouldBe 3
+        ppo { env { Corridor() } }.config.env().id() shouldBe "Corridor-v0"
         ppo { env(::Seeded) }.config.env().makeUnwrapped(4).shouldBeInstanceOf<Seeded>().seed shouldBe 4
         ppo { env(::WithDefault) }.config.env().makeUnwrapped(4).shouldBeInstanceOf<WithDefault>().seed shouldBe 4
         val seeds = mutableListOf<Long>()
@@ -175,7 +195,7 @@ class PpoDslTest : FunSpec({
         val e = shouldThrow<PpoConfigException> {
             ppo {
                 env(CartPole)
-                envs(4); steps(128); minibatches(3)
+                numEnvs(4); numSteps(128); numMinibatches(3)
                 gamma(1.5)
                 network { shared(64); actor(32) }
                 workers(0)
@@ -188,19 +208,20 @@ class PpoDslTest : FunSpec({
         e.message!! shouldContain "gamma = 1.5"
         e.message!! shouldContain "network: both shared(64) and actor(32) were given"
         e.message!! shouldContain "workers = 0"
-        e.message!! shouldContain "earlyStop(on = EVALUATION) needs evaluations"
+        e.message!! shouldContain "EarlyStop(on=EVALUATION, threshold=env's) needs evaluations"
     }
 
     test("trainer settings that need the config are checked against it") {
         val e = shouldThrow<PpoConfigException> {
-            ppo { env(Pendulum); envs(2); workers(3); evaluate(every = 0, episodes = 0); earlyStop() }
+            ppo { env(Pendulum); numEnvs(2); workers(3); evaluate(every = 5); earlyStop() }
         }
         e.problems().joinToString("\n").let {
             it shouldContain "workers = 3 must not exceed numEnvs = 2"
-            it shouldContain "evaluate(every = 0)"
-            it shouldContain "evaluate(episodes = 0)"
             it shouldContain "env Pendulum-v1 has no reward threshold"
         }
+        // Callback arguments are checked where they are given.
+        shouldThrow<IllegalArgumentException> { ppo { env(CartPole); evaluate(every = 0) } }.message!! shouldContain
+            "Evaluate.every(0)"
     }
 
     test("network block contradictions and bad sizes are problems, not exceptions from inside the block") {
@@ -222,7 +243,15 @@ class PpoDslTest : FunSpec({
         }
         e.problems() shouldHaveSize 2
         e.message!! shouldContain "clip = 0.3 has no effect"
-        e.message!! shouldContain "entCoef/vfCoef/clipVloss/annealEnt were set"
+        e.message!! shouldContain "entCoef was set but the loss terms are replaced"
+    }
+
+    test("addLoss adds one term to the defaults, by instance or by id") {
+        val c = ppo { env(CartPole); entCoef(0.0); addLoss(ValueL2()); addLoss("kl-penalty") }.config
+        c.losses().map { it.key() } shouldContainExactly listOf("losses/policy_loss", "losses/value_loss",
+            "losses/entropy", "losses/value_l2", "losses/kl_penalty")
+        shouldThrow<PpoConfigException> { ppo { env(CartPole); addLoss("kl-penalti") } }.message!! shouldContain
+            "Did you mean \"kl-penalty\"?"
     }
 
     test("loss terms by id: built-in, fresh per configuration; unknown ids suggest the closest") {
@@ -254,15 +283,16 @@ class PpoDslTest : FunSpec({
             "Did you mean \"CartPole-v1\"?"
         // The EnvNotFoundException itself carries the union of ids.
         shouldThrow<EnvNotFoundException> {
-            dev.proxima.dsl.plugins.Plugins(app.koin).env("Nope-v0")
-        }.known() shouldContainExactly listOf("Acrobot-v1", "CartPole-v1", "MountainCar-v0",
-            "MountainCarContinuous-v0", "Pendulum-v1", "Warehouse-v0")
+            Registry.global().with(app.koin.toRegistry()).spec("Nope-v0")
+        }.known() shouldContainExactly listOf("Acrobot-v1", "BipedalWalker-v3", "BipedalWalkerHardcore-v3",
+            "CartPole-v1", "LunarLander-v3", "LunarLanderContinuous-v3", "MountainCar-v0", "MountainCarContinuous-v0",
+            "Pendulum-v1", "Warehouse-v0")
     }
 
     test("Koin ids come first, then the registry given with registry(...)") {
         val app = koinApplication { modules(module { env("CartPole-v1", maxEpisodeSteps = 7) { Corridor(it) } }) }
         ppo(app) { env("CartPole-v1") }.config.env().maxEpisodeSteps().asInt shouldBe 7
-        val reg = EnvRegistry().register("Line-v0") { Corridor(it) }
+        val reg = Registry().register("Line-v0") { Corridor(it) }
         ppo { registry(reg); env("Line-v0") }.config.env().id() shouldBe "Line-v0"
         ppo { env("Line-v0"); registry(reg) }.config.env().id() shouldBe "Line-v0"
     }

@@ -37,13 +37,16 @@ object PpoScriptDefaults {
     @JvmField
     val IMPORTS: List<String> = listOf(
         "dev.proxima.core.ppo.*",
+        "dev.proxima.core.train.*",
         "dev.proxima.core.nn.*",
         "dev.proxima.core.env.*",
         "dev.proxima.core.space.*",
+        "dev.proxima.core.dist.ContinuousActions",
+        "dev.proxima.core.dist.LogStdBound",
         // Not dev.proxima.envs.classic.*: its Java env classes share their names with the DSL's env objects
         // (CartPole, Pendulum, ...), which would shadow them anyway. Import a class explicitly to use it.
         "dev.proxima.envs.classic.ClassicControl",
-        "dev.proxima.envs.check.*",
+        "dev.proxima.core.env.check.*",
         "dev.proxima.dsl.*",
         "dev.proxima.dsl.pipeline.*",
     )

@@ -1,23 +1,20 @@
 /**
- * Koin integration: [proximaModule] holds the built-in envs, network factories and loss terms; [env], [network] and
- * [lossTerm] register your own in one line each, and `ppo(koin) { env("Warehouse-v0") }` refers to them by id.
- * Nothing here starts Koin globally: pass a [org.koin.core.Koin] or [org.koin.core.KoinApplication] to `ppo`, or start
- * Koin yourself and `ppo { }` uses the global context.
+ * Koin as an adapter onto core's [Registry]: [env], [network] and [lossTerm] register your plugins in one line each,
+ * `ppo(koin) { env("Warehouse-v0") }` refers to them by id, and [toRegistry] turns a container into a registry. Nothing
+ * here starts Koin globally: pass a [org.koin.core.Koin] or [org.koin.core.KoinApplication] to `ppo`, or start Koin
+ * yourself and `ppo { }` uses the global context.
  */
 package dev.proxima.dsl.koin
 
 import dev.proxima.core.env.Env
 import dev.proxima.core.env.EnvFactory
+import dev.proxima.core.env.EnvRegistry
 import dev.proxima.core.env.EnvSpec
-import dev.proxima.core.nn.Activation
-import dev.proxima.core.nn.Network
 import dev.proxima.core.nn.NetworkFactory
-import dev.proxima.core.ppo.ClippedSurrogate
-import dev.proxima.core.ppo.EntropyBonus
-import dev.proxima.core.ppo.KlPenalty
+import dev.proxima.core.plugin.Registry
 import dev.proxima.core.ppo.LossTerm
-import dev.proxima.core.ppo.ValueLoss
 import dev.proxima.envs.classic.ClassicControl
+import org.koin.core.Koin
 import org.koin.core.module.Module
 import org.koin.core.qualifier.named
 import org.koin.dsl.module
@@ -75,40 +72,40 @@ fun Module.lossTerm(id: String, make: () -> LossTerm) {
     single(named(id)) { LossTermPlugin(id, make) }
 }
 
-/** Ids of the networks in [proximaModule]; `separate-64-64-tanh` is CleanRL's (and core's default) architecture. */
+/** Ids of the built-in networks and loss terms (core's [Registry]); `separate-64-64-tanh` is CleanRL's architecture. */
 object BuiltinIds {
-    const val SEPARATE_64_TANH = "separate-64-64-tanh"
-    const val SEPARATE_64_RELU = "separate-64-64-relu"
-    const val SHARED_64_TANH = "shared-64-64-tanh"
-    const val SHARED_64_RELU = "shared-64-64-relu"
+    const val SEPARATE_64_TANH = Registry.SEPARATE_64_TANH
+    const val SEPARATE_64_RELU = Registry.SEPARATE_64_RELU
+    const val SHARED_64_TANH = Registry.SHARED_64_TANH
+    const val SHARED_64_RELU = Registry.SHARED_64_RELU
     /** SB3's / rl-zoo3's larger continuous-control net (`net_arch=[dict(pi=[256, 256], vf=[256, 256])]`, ReLU). */
-    const val SEPARATE_256_RELU = "separate-256-256-relu"
+    const val SEPARATE_256_RELU = Registry.SEPARATE_256_RELU
 
-    const val CLIPPED_SURROGATE = "clipped-surrogate"
-    const val UNCLIPPED_SURROGATE = "unclipped-surrogate"
-    const val VALUE_LOSS = "value-loss"
-    const val VALUE_LOSS_UNCLIPPED = "value-loss-unclipped"
-    const val ENTROPY_BONUS = "entropy-bonus"
-    const val KL_PENALTY = "kl-penalty"
+    const val CLIPPED_SURROGATE = Registry.CLIPPED_SURROGATE
+    const val UNCLIPPED_SURROGATE = Registry.UNCLIPPED_SURROGATE
+    const val VALUE_LOSS = Registry.VALUE_LOSS
+    const val VALUE_LOSS_UNCLIPPED = Registry.VALUE_LOSS_UNCLIPPED
+    const val ENTROPY_BONUS = Registry.ENTROPY_BONUS
+    const val KL_PENALTY = Registry.KL_PENALTY
 }
 
 /**
- * The built-in plugins: the five classic-control envs under their Gymnasium ids, the network factories of
- * [BuiltinIds], and the loss terms with their default settings (`clipped-surrogate` follows the run's `clip`,
- * `value-loss` is CleanRL's clipped 0.5·MSE with coefficient 0.5, `entropy-bonus` 0.01, `kl-penalty` the adaptive
- * PPO-Penalty term with the paper's β = 1, d_targ = 0.01). `ppo { }` falls back on these even when Koin is not used.
+ * The built-in envs (the five classic-control envs under their Gymnasium ids) as a Koin module, for applications
+ * that list their envs in Koin. `ppo { }` does not need it: core's [Registry] has every built-in env, network and loss
+ * term whether or not Koin is used.
  */
 val proximaModule: Module = module {
     ClassicControl.all().forEach { env(it) }
-    network(BuiltinIds.SEPARATE_64_TANH, Network.DEFAULT)
-    network(BuiltinIds.SEPARATE_64_RELU, Network.DEFAULT.activation(Activation.RELU))
-    network(BuiltinIds.SHARED_64_TANH, Network.shared(64, 64))
-    network(BuiltinIds.SHARED_64_RELU, Network.shared(64, 64).activation(Activation.RELU))
-    network(BuiltinIds.SEPARATE_256_RELU, Network.separate(intArrayOf(256, 256), intArrayOf(256, 256)).activation(Activation.RELU))
-    lossTerm(BuiltinIds.CLIPPED_SURROGATE) { ClippedSurrogate() }
-    lossTerm(BuiltinIds.UNCLIPPED_SURROGATE) { ClippedSurrogate.unclipped() }
-    lossTerm(BuiltinIds.VALUE_LOSS) { ValueLoss() }
-    lossTerm(BuiltinIds.VALUE_LOSS_UNCLIPPED) { ValueLoss(0.5, false) }
-    lossTerm(BuiltinIds.ENTROPY_BONUS) { EntropyBonus() }
-    lossTerm(BuiltinIds.KL_PENALTY) { KlPenalty() }
+}
+
+/**
+ * This container's envs, networks and loss terms as a core [Registry] (nothing else in it: combine with
+ * `Registry.global().with(...)`), so Koin is only an adapter onto the one registry.
+ */
+fun Koin.toRegistry(): Registry {
+    val r = Registry(EnvRegistry())
+    getAll<EnvSpec<*, *>>().forEach { r.register(it) }
+    getAll<NetworkPlugin>().forEach { r.registerNetwork(it.id, it.factory) }
+    getAll<LossTermPlugin>().forEach { p -> r.registerLossTerm(p.id) { p.create() } }
+    return r
 }

@@ -13,10 +13,10 @@ import dev.proxima.core.ppo.ValueLoss
 import dev.proxima.dsl.CartPole
 import dev.proxima.dsl.Corridor
 import dev.proxima.dsl.ValueL2
-import dev.proxima.dsl.plugins.LossTermProvider
-import dev.proxima.dsl.plugins.NetworkProvider
-import dev.proxima.dsl.plugins.PluginNotFoundException
-import dev.proxima.dsl.plugins.Plugins
+import dev.proxima.core.plugin.LossTermProvider
+import dev.proxima.core.plugin.NetworkProvider
+import dev.proxima.core.plugin.PluginNotFoundException
+import dev.proxima.core.plugin.Registry
 import dev.proxima.dsl.ppo
 import dev.proxima.envs.classic.ClassicControl
 import io.kotest.assertions.throwables.shouldThrow
@@ -33,7 +33,7 @@ import org.koin.core.qualifier.named
 import org.koin.dsl.koinApplication
 import org.koin.dsl.module
 
-/** Found through META-INF/services/dev.proxima.dsl.plugins.NetworkProvider in the test resources. */
+/** Found through META-INF/services/dev.proxima.core.plugin.NetworkProvider in the test resources. */
 class TestNetworkProvider : NetworkProvider {
     override fun networks(): Map<String, NetworkFactory> = mapOf("tiny-relu" to TINY)
 
@@ -42,27 +42,34 @@ class TestNetworkProvider : NetworkProvider {
     }
 }
 
-/** Found through META-INF/services/dev.proxima.dsl.plugins.LossTermProvider in the test resources. */
+/** Found through META-INF/services/dev.proxima.core.plugin.LossTermProvider in the test resources. */
 class TestLossTermProvider : LossTermProvider {
     override fun lossTerms(): Map<String, Supplier<out LossTerm>> = mapOf("value-l2" to Supplier { ValueL2() })
 }
 
 class PluginsTest : FunSpec({
 
-    test("the built-in module holds the classic-control envs, the named networks and the loss terms") {
+    test("ids that a provider resolves (gym:<id>, proxima-envs) are found through the DSL's lookup too") {
+        val spec = Registry.global().spec("gym:CartPole-v1") // made lazily: no Python process starts here
+        spec.id() shouldBe "gym:CartPole-v1"
+        spec.shouldBeInstanceOf<dev.proxima.envs.gym.GymSpec>().pythonId() shouldBe "CartPole-v1"
+        shouldThrow<dev.proxima.core.env.EnvNotFoundException> { Registry.global().spec("CartPol-v1") }.message shouldContain
+            "Did you mean \"CartPole-v1\"?"
+    }
+
+    test("the built-in module holds the classic-control envs; core's registry the named networks and loss terms") {
         val koin = koinApplication { modules(proximaModule) }.koin
         koin.getAll<dev.proxima.core.env.EnvSpec<*, *>>().map { it.id() }.toSet() shouldBe
             ClassicControl.all().map { it.id() }.toSet()
-        koin.get<NetworkPlugin>(named(BuiltinIds.SEPARATE_64_TANH)).factory shouldBe Network.DEFAULT
-        koin.get<NetworkPlugin>(named(BuiltinIds.SHARED_64_RELU)).factory shouldBe
-            Network.shared(64, 64).activation(Activation.RELU)
-        val terms = koin.getAll<LossTermPlugin>().associate { it.id to it.create() }
-        terms[BuiltinIds.CLIPPED_SURROGATE].shouldBeInstanceOf<ClippedSurrogate>().clip().isPresent shouldBe false
-        terms[BuiltinIds.UNCLIPPED_SURROGATE].shouldBeInstanceOf<ClippedSurrogate>().clip().asDouble shouldBe
+        val r = Registry.global()
+        r.network(BuiltinIds.SEPARATE_64_TANH) shouldBe Network.DEFAULT
+        r.network(BuiltinIds.SHARED_64_RELU) shouldBe Network.shared(64, 64).activation(Activation.RELU)
+        r.lossTerm(BuiltinIds.CLIPPED_SURROGATE).shouldBeInstanceOf<ClippedSurrogate>().clip().isPresent shouldBe false
+        r.lossTerm(BuiltinIds.UNCLIPPED_SURROGATE).shouldBeInstanceOf<ClippedSurrogate>().clip().asDouble shouldBe
             Double.POSITIVE_INFINITY
-        terms[BuiltinIds.VALUE_LOSS_UNCLIPPED].shouldBeInstanceOf<ValueLoss>().clipped() shouldBe false
-        terms[BuiltinIds.ENTROPY_BONUS].shouldBeInstanceOf<EntropyBonus>().coef() shouldBe 0.01
-        terms[BuiltinIds.KL_PENALTY].shouldBeInstanceOf<KlPenalty>().adaptive() shouldBe true
+        r.lossTerm(BuiltinIds.VALUE_LOSS_UNCLIPPED).shouldBeInstanceOf<ValueLoss>().clipped() shouldBe false
+        r.lossTerm(BuiltinIds.ENTROPY_BONUS).shouldBeInstanceOf<EntropyBonus>().coef() shouldBe 0.01
+        r.lossTerm(BuiltinIds.KL_PENALTY).shouldBeInstanceOf<KlPenalty>().adaptive() shouldBe true
     }
 
     test("one-line registrations of an env, a network and a loss term, used by id in ppo { }") {
@@ -89,7 +96,7 @@ class PluginsTest : FunSpec({
     }
 
     test("ServiceLoader providers supply networks and loss terms for Java users") {
-        val p = Plugins()
+        val p = Registry.global()
         p.network("tiny-relu") shouldBeSameInstanceAs TestNetworkProvider.TINY
         p.lossTerm("value-l2").shouldBeInstanceOf<ValueL2>()
         p.networkIds() shouldContainAll listOf("tiny-relu", BuiltinIds.SEPARATE_64_TANH)
@@ -106,19 +113,21 @@ class PluginsTest : FunSpec({
                 lossTerm(BuiltinIds.KL_PENALTY) { KlPenalty.fixed(3.0) }
             })
         }
-        val p = Plugins(app.koin)
+        val p = Registry.global().with(app.koin.toRegistry())
         p.network("tiny-relu") shouldBeSameInstanceAs mine
         p.network(BuiltinIds.SEPARATE_64_TANH) shouldBeSameInstanceAs mine
         p.lossTerm(BuiltinIds.KL_PENALTY).shouldBeInstanceOf<KlPenalty>().adaptive() shouldBe false
-        Plugins().lossTerm(BuiltinIds.KL_PENALTY).shouldBeInstanceOf<KlPenalty>().adaptive() shouldBe true
+        Registry.global().lossTerm(BuiltinIds.KL_PENALTY).shouldBeInstanceOf<KlPenalty>().adaptive() shouldBe true
+        ppo(app) { env(CartPole); network { use(BuiltinIds.SEPARATE_64_TANH) } }.config.network() shouldBeSameInstanceAs
+            mine
     }
 
     test("unknown network ids list the known ones and the closest") {
-        val e = shouldThrow<PluginNotFoundException> { Plugins().network("shared-64-64-tahn") }
+        val e = shouldThrow<PluginNotFoundException> { Registry.global().network("shared-64-64-tahn") }
         e.message!! shouldContain "no network \"shared-64-64-tahn\"."
         e.message!! shouldContain "Did you mean \"shared-64-64-tanh\"?"
         e.message!! shouldContain "tiny-relu"
-        e.message!! shouldContain "META-INF/services/dev.proxima.dsl.plugins.NetworkProvider"
+        e.message!! shouldContain "META-INF/services/dev.proxima.core.plugin.NetworkProvider"
         shouldThrow<PpoConfigException> { ppo { env(CartPole); network { use("resnet") } } }.message!! shouldContain
             "network: no network \"resnet\""
     }
@@ -134,9 +143,23 @@ class PluginsTest : FunSpec({
         shouldThrow<PpoConfigException> { ppo { env("Global-v0") } }
     }
 
-    test("a registry passed to Plugins is consulted after Koin and before the built-ins") {
-        val reg = EnvRegistry().register("CartPole-v1") { Corridor(it) }
-        Plugins(null, reg).env("CartPole-v1").makeUnwrapped(1).shouldBeInstanceOf<Corridor>()
-        Plugins(null, EnvRegistry()).env("CartPole-v1").id() shouldBe "CartPole-v1" // built-in fallback
+    test("a registry given to ppo { } is consulted after Koin") {
+        val reg = Registry().register("CartPole-v1") { Corridor(it) }
+        ppo { registry(reg); env("CartPole-v1") }.config.env().makeUnwrapped(1).shouldBeInstanceOf<Corridor>()
+        val app = koinApplication { modules(module { env("CartPole-v1", maxEpisodeSteps = 3) { Corridor(it) } }) }
+        ppo(app) { registry(reg); env("CartPole-v1") }.config.env().maxEpisodeSteps().asInt shouldBe 3
+    }
+
+    test("a custom network registered by id round-trips through an agent checkpoint") {
+        val custom = dev.proxima.core.nn.NetworkFactory { o, p, l, rng -> Network.shared(5).create(o, p, l, rng) }
+        val reg = Registry.global().with(Registry().registerNetwork("five", custom))
+        val trainer = ppo { registry(reg); env(CartPole); numSteps(32); network { use("five") } }
+        val agent = trainer.trainBlocking(128).agent()
+        val file = java.nio.file.Files.createTempFile("custom-net", ".safetensors")
+        agent.save(file)
+        val loaded = reg.loadAgent(file)
+        loaded.evaluate(2, true, 3) shouldBe agent.evaluate(2, true, 3)
+        shouldThrow<java.io.IOException> { dev.proxima.core.ppo.Agent.load(file) }.message!! shouldContain
+            "register it under the name \"five\""
     }
 })
