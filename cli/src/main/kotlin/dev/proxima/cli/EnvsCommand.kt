@@ -1,21 +1,36 @@
 package dev.proxima.cli
 
-import dev.proxima.core.env.EnvRegistry
+import com.github.ajalt.clikt.core.Context
+import com.github.ajalt.clikt.core.CoreCliktCommand
+import com.github.ajalt.clikt.parameters.options.multiple
+import com.github.ajalt.clikt.parameters.options.option
+import dev.proxima.cli.script.Plugins
 import dev.proxima.core.env.EnvSpec
 import dev.proxima.core.space.Box
 import dev.proxima.core.space.Space
 import java.util.Locale
 
 /** `proxima envs`: every registered env id with its observation and action spaces, time limit and threshold. */
-internal class EnvsCommand(private val ctx: Cli.Context) {
-    fun run(args: List<String>): Int {
-        Args("envs", emptyList(), emptySet()).parse(args)
-        val registry = EnvRegistry.global()
+internal class EnvsCommand(private val ctx: Cli.Context) : CoreCliktCommand(name = "envs") {
+    override fun help(context: Context) = """
+        Lists the registered environments.
+
+        Lists every registered environment id with its observation and action spaces, its time limit (steps per
+        episode) and the return at which it counts as solved. Environments come from the providers on the class path
+        (META-INF/services/dev.proxima.core.env.EnvProvider): the built-in ones, and those of --classpath and
+        ${Plugins.ENV} jars.
+    """.trimIndent()
+
+    val classpath by option("--classpath", "-cp", metavar = "PATHS",
+        help = "plugin jars or class folders whose env providers to list too").multiple()
+
+    override fun run() {
+        val registry = Plugins.of(classpath, ctx.env, ctx.workDir).registry()
         val rows = registry.specs().map { row(it) }
         if (rows.isEmpty()) {
             ctx.out.println("no environments registered (providers come from META-INF/services/" +
                 "dev.proxima.core.env.EnvProvider)")
-            return Cli.EXIT_OK
+            return
         }
         val header = listOf("id", "observation", "action", "time limit", "reward threshold")
         val table = listOf(header) + rows
@@ -25,7 +40,6 @@ internal class EnvsCommand(private val ctx: Cli.Context) {
                 if (c >= 3) r[c].padStart(widths[c]) else r[c].padEnd(widths[c])
             }.trimEnd())
         }
-        return Cli.EXIT_OK
     }
 
     private fun row(spec: EnvSpec<*, *>): List<String> {
@@ -42,14 +56,6 @@ internal class EnvsCommand(private val ctx: Cli.Context) {
     }
 
     companion object {
-        val USAGE = """
-            |Usage: proxima envs
-            |
-            |Lists every registered environment id with its observation and action spaces, its time limit (steps
-            |per episode) and the return at which it counts as solved. Environments come from the providers on the
-            |class path (META-INF/services/dev.proxima.core.env.EnvProvider).
-        """.trimMargin()
-
         /** A space in one short cell: a Box with per-dimension bounds shows only its shape, `Box((4,), float32)`. */
         internal fun describe(space: Space<*>): String = when (space) {
             is Box -> {

@@ -1,14 +1,22 @@
 package dev.proxima.cli
 
-import dev.proxima.cli.run.TrainTarget
-import dev.proxima.cli.script.ScriptHost
-import dev.proxima.cli.script.isReadableFile
+import com.github.ajalt.clikt.core.Context
+import com.github.ajalt.clikt.core.CoreCliktCommand
+import com.github.ajalt.clikt.parameters.arguments.argument
+import com.github.ajalt.clikt.parameters.options.default
+import com.github.ajalt.clikt.parameters.options.flag
+import com.github.ajalt.clikt.parameters.options.multiple
+import com.github.ajalt.clikt.parameters.options.option
+import com.github.ajalt.clikt.parameters.types.int
+import com.github.ajalt.clikt.parameters.types.long
+import com.github.ajalt.clikt.parameters.types.restrictTo
+import dev.proxima.cli.files.InputFiles
+import dev.proxima.cli.script.Plugins
+import dev.proxima.core.checkpoint.Checkpoints
 import dev.proxima.core.env.Env
-import dev.proxima.core.env.EnvNotFoundException
-import dev.proxima.core.env.EnvRegistry
 import dev.proxima.core.ppo.Agent
-import dev.proxima.core.ppo.PpoConfig
 import dev.proxima.core.run.Rng
+import dev.proxima.core.train.Evaluate
 import dev.proxima.envs.render.GifRecorder
 import java.io.IOException
 import java.nio.file.Files
@@ -19,82 +27,78 @@ import java.util.Locale
  * `proxima eval CHECKPOINT`: loads a saved agent (an agent or a training checkpoint), evaluates it, and optionally
  * records an episode as a GIF.
  *
- * An agent trained on an env or network that a script declared itself is not in the registry; then the script is
- * run again (from `--script`, or the copy `proxima train` keeps in the run directory) to get them.
+ * It runs no code the user did not name: the env and a custom network are looked up in the registry (the built-in envs
+ * and the providers of `--classpath`/`PROXIMA_CLASSPATH` jars); a script runs only when given with `--script`.
  */
-internal class EvalCommand(private val ctx: Cli.Context) {
-    fun run(args: List<String>): Int {
-        val p = Args("eval", listOf("CHECKPOINT"), setOf("episodes", "gif", "seed", "script"), setOf("stochastic"))
-            .parse(args)
-        val arg = p.positional[0]
-        val episodes = p.values["episodes"]?.let { Args.count("eval", "episodes", it, 1, 1_000_000).toInt() } ?: 10
-        val seed = p.values["seed"]?.let { Args.long("eval", "seed", it) } ?: 0L
-        val deterministic = "stochastic" !in p.flags
-        val file = ctx.workDir.resolve(arg)
-        if (!Files.exists(file)) throw CommandException("eval: no such file: $arg")
-        if (!file.isReadableFile()) throw CommandException("eval: cannot read $arg (not a readable file)")
-        val scriptArg = p.values["script"]
+internal class EvalCommand(private val ctx: Cli.Context) : CoreCliktCommand(name = "eval") {
+    override fun help(context: Context) = """
+        Evaluates a saved agent, optionally recording an episode as a GIF.
 
-        val agent = load(file, arg, scriptArg)
-        val r = agent.evaluate(episodes, deterministic, seed)
-        ctx.out.println(String.format(Locale.ROOT, "%s on %s: %.1f ± %.1f over %d episodes (mean length %.1f, %s policy)",
-            arg, agent.env().id(), r.meanReturn(), r.stdReturn(), r.episodes(), r.meanLength(),
-            if (deterministic) "deterministic" else "stochastic"))
+        Evaluates a saved agent (checkpoints/best.safetensors or last.safetensors of a run, or any agent or training
+        checkpoint) and prints the mean and standard deviation of the return.
+
+        By default the episodes start from the run's own evaluation seed, so the figure equals the one proxima train
+        reported: a best agent records the seed it was evaluated with (eval_seed), a training checkpoint is evaluated
+        from its run's seed + ${Evaluate.SEED_OFFSET} (as evaluations during training are); an agent with neither uses seed 0.
+
+        The env must be registered: built in, or provided by a jar (--classpath or ${Plugins.ENV}). An env or
+        network that a script declares itself needs that script: --script FILE runs it (only then is any script run).
+    """.trimIndent()
+
+    val checkpoint by argument("CHECKPOINT", help = "the checkpoint file (.safetensors)")
+    val episodes by option("--episodes", metavar = "K", help = "episodes to run").int().restrictTo(1..1_000_000).default(10)
+    val seed by option("--seed", metavar = "S", help = "seed of the first episode (default: the run's evaluation seed, see above)").long()
+    val stochastic by option("--stochastic", help = "sample actions instead of taking the most likely one").flag()
+    val gif by option("--gif", metavar = "FILE", help = "also record one episode as an animated GIF")
+    val maxEpisodeSteps by option("--max-episode-steps", metavar = "N",
+        help = "fail an episode that runs longer (default: the env's time limit, else ${Agent.DEFAULT_MAX_EVAL_STEPS})")
+        .long().restrictTo(min = 1)
+    val script by option("--script", metavar = "FILE",
+        help = "a script to run for an env or network it declares itself (the training script)")
+    val classpath by option("--classpath", "-cp", metavar = "PATHS",
+        help = "plugin jars or class folders with the env's provider (separated by '${java.io.File.pathSeparator}')").multiple()
+
+    override fun run() {
+        val file = InputFiles.requireReadableFile(ctx.workDir.resolve(checkpoint), checkpoint, "checkpoint") { dir ->
+            listOf("checkpoints/best.safetensors", "best.safetensors", "checkpoints/last.safetensors")
+                .firstOrNull { Files.isRegularFile(dir.resolve(it)) }?.let { "$checkpoint/$it" }
+        }
+        val gifFile = gif?.let { InputFiles.requireWritableTarget(ctx.workDir.resolve(it), it, "--gif", "episode.gif") }
+        val plugins = Plugins.of(classpath, ctx.env, ctx.workDir)
+        val agent = AgentLoader(ctx, "eval", checkpoint, script).load(file, plugins)
+        val deterministic = !stochastic
+        val (s, why) = seed?.let { it to "--seed" } ?: defaultSeed(file, agent)
+        val r = try {
+            if (maxEpisodeSteps != null) agent.evaluate(episodes, deterministic, s, maxEpisodeSteps!!)
+            else agent.evaluate(episodes, deterministic, s)
+        } catch (e: IllegalStateException) {
+            throw CommandException("eval: ${e.message}")
+        }
+        ctx.out.println(String.format(Locale.ROOT, "%s on %s: %.1f ± %.1f over %d episodes (mean length %.1f, %s policy, seed %d: %s)",
+            checkpoint, agent.env().id(), r.meanReturn(), r.stdReturn(), r.episodes(), r.meanLength(),
+            if (deterministic) "deterministic" else "stochastic", s, why))
         agent.env().rewardThreshold().ifPresent { t ->
             ctx.out.println(String.format(Locale.ROOT, "%s (threshold %s)",
                 if (r.meanReturn() >= t) "solved" else "not solved", t))
         }
-        p.values["gif"]?.let { gif ->
-            val gifFile = ctx.workDir.resolve(gif)
-            val rec = record(agent, gifFile, seed, deterministic)
+        if (gif != null) {
+            val rec = record(agent, gifFile!!, gif!!, s, deterministic)
             ctx.out.println(String.format(Locale.ROOT, "recorded %s: %d frames, return %.1f", gif, rec.frames(),
                 rec.episodeReturn()))
         }
-        return Cli.EXIT_OK
     }
 
-    private fun load(file: Path, arg: String, scriptArg: String?): Agent {
-        val firstError: Exception = try {
-            return Agent.load(file)
-        } catch (e: EnvNotFoundException) {
-            e
-        } catch (e: IOException) {
-            // A file that is not a Proxima checkpoint at all cannot be helped by a script.
-            if (e.message?.contains("custom network factory") != true) throw CommandException("eval: ${e.message}")
-            e
+    /** The seed summary.json's evaluation used, and why. */
+    private fun defaultSeed(file: Path, agent: Agent): Pair<Long, String> {
+        agent.metadata()[Evaluate.EVAL_SEED]?.toLongOrNull()?.let { return it to "the agent's evaluation seed" }
+        if (Checkpoints.kind(file) == Checkpoints.KIND_TRAINING) {
+            val runSeed = (Checkpoints.readRun(file).config()["seed"] as? Number)?.toLong()
+            if (runSeed != null) return (runSeed + Evaluate.SEED_OFFSET) to "the run's seed + ${Evaluate.SEED_OFFSET}"
         }
-        val script = scriptArg?.let { ctx.workDir.resolve(it) } ?: findRunScript(file)
-            ?: throw CommandException("eval: $arg: ${firstError.message?.lineSequence()?.first()} If the env or " +
-                "network is declared in a script, pass it with --script FILE.")
-        if (!script.isReadableFile()) throw CommandException("eval: cannot read script $script")
-        val config = scriptConfig(script, scriptArg ?: script.toString())
-        val registry = EnvRegistry().loadProviders(Thread.currentThread().contextClassLoader).register(config.env())
-        return try {
-            Agent.load(file, registry, config.network())
-        } catch (e: IOException) {
-            throw CommandException("eval: ${e.message}")
-        } catch (e: EnvNotFoundException) {
-            throw CommandException("eval: $arg: ${e.message}")
-        }
+        return 0L to "no evaluation seed recorded"
     }
 
-    /** The script `proxima train` copied into the run directory `<run>/checkpoints/<file>`, if there is one. */
-    private fun findRunScript(checkpoint: Path): Path? {
-        val runDir = checkpoint.toAbsolutePath().parent?.parent ?: return null
-        if (!Files.isDirectory(runDir)) return null
-        return Files.list(runDir).use { s ->
-            s.filter { it.fileName.toString().endsWith(".ppo.kts") && Files.isRegularFile(it) }.findFirst().orElse(null)
-        }
-    }
-
-    private fun scriptConfig(script: Path, display: String): PpoConfig {
-        val host = ScriptHost(ctx.cacheDir)
-        val value = host.evaluate(host.compile(script, display), display)
-        return TrainTarget.of(value)?.config
-            ?: throw CommandException("eval: script $display does not end with a ppo { } block or a PpoConfig.")
-    }
-
-    private fun record(agent: Agent, file: Path, seed: Long, deterministic: Boolean): GifRecorder.Recording {
+    private fun record(agent: Agent, file: Path, shown: String, seed: Long, deterministic: Boolean): GifRecorder.Recording {
         @Suppress("UNCHECKED_CAST")
         val env = agent.env().make(seed) as Env<Any, Any>
         val rng = Rng(seed)
@@ -104,24 +108,8 @@ internal class EvalCommand(private val ctx: Cli.Context) {
             } catch (e: IllegalArgumentException) {
                 throw CommandException("eval: cannot record a GIF: ${e.message}")
             } catch (e: IOException) {
-                throw CommandException("eval: cannot write ${file}: ${e.message}")
+                throw CommandException("eval: cannot write --gif $shown: ${e.message ?: e.javaClass.simpleName}")
             }
         }
-    }
-
-    companion object {
-        val USAGE = """
-            |Usage: proxima eval CHECKPOINT [--episodes K] [--gif FILE] [--seed S] [--stochastic] [--script FILE]
-            |
-            |Evaluates a saved agent (checkpoints/best.safetensors or last.safetensors of a run) and prints the mean
-            |and standard deviation of the return.
-            |
-            |  --episodes K   episodes to run (default 10)
-            |  --gif FILE     also record one episode as an animated GIF
-            |  --seed S       seed of the first episode (default 0)
-            |  --stochastic   sample actions instead of taking the most likely one
-            |  --script FILE  the training script, for an env or network the script declares itself (by default the
-            |                 copy in the checkpoint's run directory is used)
-        """.trimMargin()
     }
 }

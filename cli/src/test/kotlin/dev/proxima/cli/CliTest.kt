@@ -13,6 +13,7 @@ import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldMatch
+import io.kotest.matchers.string.shouldNotContain
 import io.kotest.matchers.string.shouldStartWith
 import java.nio.file.Files
 
@@ -28,14 +29,28 @@ private class NanRewardEnv : Env<FloatArray, Int> {
 class CliTest : FunSpec({
     val wd = Files.createTempDirectory("cli-test")
 
-    test("--help, help COMMAND and COMMAND --help print usage and exit 0") {
+    test("--help, help COMMAND and COMMAND --help print usage and exit 0; every option is documented") {
         proxima(wd, "--help").run {
             code shouldBe 0
-            out shouldContain "Usage: proxima COMMAND"
+            out shouldContain "Usage: proxima"
             out shouldContain "check-env"
+            out shouldNotContain "__warmup"
         }
-        proxima(wd, "help", "train").out shouldStartWith "Usage: proxima train SCRIPT"
-        proxima(wd, "eval", "--help").out shouldStartWith "Usage: proxima eval CHECKPOINT"
+        proxima(wd, "help", "train").run {
+            out shouldStartWith "Usage: proxima train"
+            for (o in listOf("--resume", "--steps", "--seed", "--set", "--out", "--eval-episodes", "--eval-every",
+                "--checkpoint-every", "--classpath")) out shouldContain o
+        }
+        proxima(wd, "eval", "--help").run {
+            out shouldStartWith "Usage: proxima eval"
+            out shouldContain "the run's own evaluation seed"
+            for (o in listOf("--episodes", "--seed", "--gif", "--stochastic", "--script", "--classpath",
+                "--max-episode-steps")) out shouldContain o
+        }
+        proxima(wd, "export", "--help").run {
+            out shouldStartWith "Usage: proxima export"
+            for (o in listOf("--onnx", "--no-value", "--distribution", "--script", "--classpath")) out shouldContain o
+        }
         proxima(wd, "check-env", "-h").code shouldBe 0
     }
 
@@ -48,11 +63,11 @@ class CliTest : FunSpec({
     test("no command, an unknown command or option: usage hint on stderr, exit 2") {
         proxima(wd).run {
             code shouldBe 2
-            err shouldContain "Usage: proxima COMMAND"
+            err shouldContain "Usage: proxima"
         }
         proxima(wd, "trian", "x.ppo.kts").run {
             code shouldBe 2
-            err.trim() shouldBe "proxima: unknown command 'trian'. Did you mean 'train'? See 'proxima --help'."
+            err.trim() shouldBe "proxima: unknown command trian. Did you mean train? See 'proxima --help'."
         }
         proxima(wd, "--frobnicate").code shouldBe 2
         proxima(wd, "help", "nosuch").code shouldBe 2
@@ -98,13 +113,13 @@ class CliTest : FunSpec({
     test("eval refuses a missing file, a file that is not safetensors, and a safetensors file from elsewhere") {
         proxima(wd, "eval", "nope.safetensors").run {
             code shouldBe 1
-            err.trim() shouldBe "proxima: eval: no such file: nope.safetensors"
+            err.trim() shouldBe "proxima: no such file: nope.safetensors"
         }
         Files.writeString(wd.resolve("notes.txt"), "hello, not a checkpoint")
         proxima(wd, "eval", "notes.txt").run {
             code shouldBe 1
             err shouldStartWith "proxima: eval: "
-            err shouldContain "not a safetensors file"
+            err shouldContain "notes.txt"
             err.lines().count { it.isNotBlank() } shouldBe 1
         }
         SafeTensors(mapOf("w" to SafeTensors.Tensor.vector(1.0, 2.0))).write(wd.resolve("foreign.safetensors"))

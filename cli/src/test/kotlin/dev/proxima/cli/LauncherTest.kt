@@ -35,4 +35,35 @@ class LauncherTest : FunSpec({
         code2 shouldBe 1
         err2 shouldContain tree.toRealPath().resolve("cli/target/proxima-cli.jar").toString()
     }
+
+    test("a tree with the Maven wrapper builds itself first, one line per module, and says where the log is") {
+        val tree = Files.createTempDirectory("autobuild")
+        Files.createDirectories(tree.resolve("bin"))
+        Files.copy(launcher, tree.resolve("bin/proxima"))
+        // A stand-in wrapper: prints Maven's module lines and leaves the jar (empty, so java then refuses it).
+        Files.writeString(tree.resolve("mvnw"), """
+            |#!/bin/sh
+            |echo "[INFO] Scanning for projects..."
+            |echo "[INFO] Building Proxima Core 0.1.0-SNAPSHOT [1/2]"
+            |echo "[INFO] Building Proxima CLI 0.1.0-SNAPSHOT [2/2]"
+            |mkdir -p cli/target/lib && : > cli/target/proxima-cli.jar
+            |""".trimMargin())
+        tree.resolve("mvnw").toFile().setExecutable(true)
+        val (_, _, err) = sh(tree, "bin/proxima", "--version")
+        err shouldContain "proxima: building the command first"
+        err shouldContain "  building Proxima Core 0.1.0-SNAPSHOT (1/2)\n  building Proxima CLI 0.1.0-SNAPSHOT (2/2)"
+        err shouldContain "proxima: built in"
+        Files.readString(tree.resolve("cli/target/build.log")) shouldContain "Scanning for projects"
+
+        // A failing build shows the end of its log.
+        val broken = Files.createTempDirectory("brokenbuild")
+        Files.createDirectories(broken.resolve("bin"))
+        Files.copy(launcher, broken.resolve("bin/proxima"))
+        Files.writeString(broken.resolve("mvnw"), "#!/bin/sh\necho '[ERROR] COMPILATION ERROR'\nexit 1\n")
+        broken.resolve("mvnw").toFile().setExecutable(true)
+        val (code, _, err2) = sh(broken, "bin/proxima", "--version")
+        code shouldBe 1
+        err2 shouldContain "proxima: the build failed"
+        err2 shouldContain "[ERROR] COMPILATION ERROR"
+    }
 })

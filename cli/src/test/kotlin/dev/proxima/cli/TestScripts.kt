@@ -29,8 +29,8 @@ object TestScripts {
         |ppo {
         |    env(CartPole)
         |    rollout(numEnvs = 4, numSteps = 32)
-        |    minibatches(4)
-        |    epochs(2)
+        |    numMinibatches(4)
+        |    updateEpochs(2)
         |    seed(4)
         |    totalSteps(512)
         |}
@@ -85,6 +85,54 @@ object TestScripts {
         |    .env(EnvSpec("Corridor-v0", { _ -> Corridor() }, 50, 0.9))
         |    .rollout(2, 64)
         |    .build()
+        |""".trimMargin()
+
+    /**
+     * A `ppo { }` trainer with the TUNED preset and callbacks of its own: an update listener appending to [log] and
+     * numbered training checkpoints every update in [checkpoints] (when given); two sampling workers.
+     */
+    fun dslWithCallbacks(log: Path, checkpoints: Path? = null, steps: Int = 1024) = """
+        |ppo {
+        |    env(CartPole)
+        |    preset(TUNED)
+        |    rollout(numEnvs = 4, numSteps = 32)
+        |    numMinibatches(2)
+        |    updateEpochs(2)
+        |    seed(5)
+        |    workers(2)
+        |    totalSteps($steps)
+        |    onUpdate { s -> java.io.File("${log}").appendText("update ${'$'}{s.update()}\n") }
+        |${if (checkpoints != null) "    checkpoints(every = 1, dir = java.nio.file.Path.of(\"$checkpoints\"))" else ""}
+        |}
+        |""".trimMargin()
+
+    /** An env declared in the script whose episodes never end, without a time limit, and a trainer that warns early. */
+    val ENDLESS = """
+        |class Endless : Env<FloatArray, Int> {
+        |    override fun observationSpace(): Space<FloatArray> = Box.of(0f, 1f, 1)
+        |    override fun actionSpace(): Space<Int> = Discrete(2)
+        |    override fun reset(seed: Long): Reset<FloatArray> = reset()
+        |    override fun reset(): Reset<FloatArray> = Reset(floatArrayOf(0f), mapOf())
+        |    override fun step(action: Int): Step<FloatArray> = Step(floatArrayOf(0f), 1.0, false, false, mapOf())
+        |}
+        |val config = PpoConfig.builder().env(EnvSpec("Endless-v0", { _ -> Endless() }, 0, Double.NaN)).rollout(2, 64).build()
+        |Trainer.builder(config).warnNoEpisodeAfter(256).build()
+        |""".trimMargin()
+
+    /** An env whose step runs out of memory (an array larger than any heap) at its 100th step, from line 8. */
+    val GREEDY = """
+        |class Greedy : Env<FloatArray, Int> {
+        |    private var n = 0
+        |    override fun observationSpace(): Space<FloatArray> = Box.of(0f, 1f, 1)
+        |    override fun actionSpace(): Space<Int> = Discrete(2)
+        |    override fun reset(seed: Long): Reset<FloatArray> = reset()
+        |    override fun reset(): Reset<FloatArray> = Reset(floatArrayOf(0f), mapOf())
+        |    override fun step(action: Int): Step<FloatArray> {
+        |        if (++n == 100) println(LongArray(Int.MAX_VALUE - 2).size)
+        |        return Step(floatArrayOf(0f), 1.0, n % 20 == 0, false, mapOf())
+        |    }
+        |}
+        |PpoConfig.builder().env(EnvSpec("Greedy-v0", { _ -> Greedy() }, 50, Double.NaN)).rollout(2, 64).build()
         |""".trimMargin()
 
     fun write(name: String, text: String): Path {

@@ -1,5 +1,7 @@
 /**
- * What a training run writes into its directory: {@code metrics.csv} (CleanRL metric names), the TensorBoard event
- * file, evaluations, best and last checkpoints, {@code reward_curve.png} (XChart) and {@code summary.json}.
+ * What a training run writes into its directory, as core callbacks: {@code metrics.csv} (CleanRL metric names),
+ * {@code evaluations.csv}, the TensorBoard event file, {@code reward_curve.png} (XChart), {@code summary.json} and
+ * {@code run.json}; and the run monitor (the sampling executor that counts rollout steps for progress within an
+ * update and says what a stop waits for).
  */
 package dev.proxima.cli.run;

@@ -1,5 +1,6 @@
 package dev.proxima.cli.run
 
+import dev.proxima.cli.files.AtomicWrite
 import java.awt.BasicStroke
 import java.awt.Color
 import java.awt.Font
@@ -13,7 +14,7 @@ import org.knowm.xchart.style.Styler
 import org.knowm.xchart.style.markers.SeriesMarkers
 
 /** An evaluation during or after training: mean and standard deviation of the return over some episodes. */
-data class EvalPoint(val globalStep: Long, val mean: Double, val std: Double, val episodes: Int)
+data class EvalPoint(val update: Int, val globalStep: Long, val mean: Double, val std: Double, val episodes: Int)
 
 /**
  * The reward curve of a run as a PNG: the mean episodic return of each update's rollout against env steps (thin), the

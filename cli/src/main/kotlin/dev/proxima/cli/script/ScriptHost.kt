@@ -1,8 +1,10 @@
 package dev.proxima.cli.script
 
+import dev.proxima.cluster.ClusterCollector
 import dev.proxima.script.PpoScript
 import dev.proxima.script.PpoScriptCompilationConfiguration
 import java.io.File
+import java.net.URLClassLoader
 import java.nio.file.Files
 import java.nio.file.Path
 import kotlin.script.experimental.api.CompiledScript
@@ -14,9 +16,14 @@ import kotlin.script.experimental.api.ScriptDiagnostic
 import kotlin.script.experimental.api.ScriptEvaluationConfiguration
 import kotlin.script.experimental.api.KotlinType
 import kotlin.script.experimental.api.baseClass
+import kotlin.script.experimental.api.defaultImports
+import kotlin.script.experimental.api.dependencies
 import kotlin.script.experimental.api.displayName
 import kotlin.script.experimental.api.fileExtension
 import kotlin.script.experimental.api.hostConfiguration
+import kotlin.script.experimental.api.refineConfiguration
+import kotlin.script.experimental.dependencies.DependsOn
+import kotlin.script.experimental.jvm.JvmDependency
 import kotlin.script.experimental.host.FileScriptSource
 import kotlin.script.experimental.host.ScriptingHostConfiguration
 import kotlin.script.experimental.jvm.BasicJvmScriptEvaluator
@@ -33,20 +40,22 @@ import kotlin.script.experimental.jvmhost.JvmScriptCompiler
  * compiled scripts as jars in [cacheDir] (see [ScriptCache]) so an unchanged script skips the compiler, which costs
  * seconds, on every later run.
  *
- * The script's classes are loaded by a child of the class loader that loaded Proxima, so what a script returns (a
+ * The script's classes are loaded by a child of the class loader that loaded Proxima (through the user's [plugins]
+ * jars and the script's own `@file:DependsOn` jars, see [DependsOnResolver]), so what a script returns (a
  * `PpoConfig`, a trainer) is of the host's own classes.
  *
  * @param cacheDir where compiled scripts are kept, or null for no cache
  */
-class ScriptHost(val cacheDir: Path?) {
+class ScriptHost(val cacheDir: Path?, private val plugins: Plugins = Plugins.NONE) {
     private val cache: ScriptCache? = cacheDir?.let { ScriptCache(it) }
 
-    private val evaluationConfiguration = ScriptEvaluationConfiguration {
-        jvm {
-            baseClassLoader(PpoScript::class.java.classLoader)
-            // Every dependency of a script is already on the host's class path: no second loader for them.
-            loadDependencies(false)
-        }
+    /** What the user should know about the cache (e.g. that it was not used), once per host. */
+    val cacheNotes: List<String> get() = cache?.notes.orEmpty()
+
+    private val dependsOn = DependsOnResolver()
+
+    init {
+        cache?.dependsOnOf = { dependsOn.lastResolved }
     }
 
     private val hostConfiguration = ScriptingHostConfiguration(defaultJvmScriptingHostConfiguration) {
@@ -65,6 +74,17 @@ class ScriptHost(val cacheDir: Path?) {
         fileExtension(PpoScript.FILE_EXTENSION)
         displayName(PpoScript.DISPLAY_NAME)
         hostConfiguration(this@ScriptHost.hostConfiguration)
+        // A builder's value replaces its base configuration's (it does not add to it): spell out the whole lists.
+        // The cluster module (cluster(workers) { } in ppo { }) comes with the command line, not with the script
+        // definition, so proxima-script stays free of Hazelcast.
+        defaultImports(PpoScriptCompilationConfiguration[ScriptCompilationConfiguration.defaultImports].orEmpty() +
+            DependsOn::class.java.name + CLUSTER_IMPORT)
+        dependencies(PpoScriptCompilationConfiguration[ScriptCompilationConfiguration.dependencies].orEmpty() +
+            JvmDependency(listOfNotNull(codeSource(DependsOn::class.java), codeSource(ClusterCollector::class.java)) +
+                plugins.entries.map { it.toFile() }))
+        refineConfiguration {
+            onAnnotations(DependsOn::class, handler = { ctx -> dependsOn.refine(ctx) })
+        }
     }
 
     private val host = BasicJvmScriptingHost(
@@ -80,6 +100,8 @@ class ScriptHost(val cacheDir: Path?) {
         val fromCache: Boolean,
         val seconds: Double,
         val warnings: List<ScriptMessage>,
+        /** The jars the script's `@file:DependsOn` annotations added. */
+        val dependsOn: List<File>,
     )
 
     /**
@@ -91,13 +113,16 @@ class ScriptHost(val cacheDir: Path?) {
         val source = FileScriptSource(file.toFile())
         val start = System.nanoTime()
         cache?.resetHit()
+        dependsOn.lastResolved = emptyList()
         val result = host.runInCoroutineContext { host.compiler(source, compilationConfiguration) }
         val seconds = (System.nanoTime() - start) / 1e9
         val messages = messages(result.reports, displayPath)
         return when (result) {
-            is ResultWithDiagnostics.Success ->
-                Compiled(file, result.value, cache?.lastWasHit == true, seconds,
-                    messages.filter { it.severity == ScriptMessage.Severity.WARNING })
+            is ResultWithDiagnostics.Success -> {
+                val hit = cache?.lastWasHit == true
+                Compiled(file, result.value, hit, seconds, messages.filter { it.severity == ScriptMessage.Severity.WARNING },
+                    if (hit) cache!!.lastDependsOn else dependsOn.lastResolved)
+            }
             is ResultWithDiagnostics.Failure -> {
                 val errors = messages.filter { it.severity == ScriptMessage.Severity.ERROR }
                 throw ScriptCompileException(displayPath,
@@ -114,8 +139,25 @@ class ScriptHost(val cacheDir: Path?) {
      * @throws ScriptRuntimeException if the script threw, pointing at the script line
      */
     fun evaluate(compiled: Compiled, displayPath: String = compiled.file.toString()): Any? {
-        val result: ResultWithDiagnostics<EvaluationResult> =
+        val jars = compiled.dependsOn
+        val loader = if (jars.isEmpty()) plugins.loader
+            else URLClassLoader("proxima-script-dependencies", jars.map { it.toURI().toURL() }.toTypedArray(), plugins.loader)
+        if (jars.isNotEmpty()) dev.proxima.core.plugin.Registry.global().loadProviders(loader)
+        val evaluationConfiguration = ScriptEvaluationConfiguration {
+            jvm {
+                baseClassLoader(loader)
+                // Proxima and the plugins are already on the host's class path: no second loader for them.
+                loadDependencies(false)
+            }
+        }
+        val thread = Thread.currentThread()
+        val previous = thread.contextClassLoader
+        thread.contextClassLoader = loader
+        val result: ResultWithDiagnostics<EvaluationResult> = try {
             host.runInCoroutineContext { host.evaluator(compiled.script, evaluationConfiguration) }
+        } finally {
+            thread.contextClassLoader = previous
+        }
         return when (result) {
             is ResultWithDiagnostics.Failure -> {
                 val thrown = result.reports.firstNotNullOfOrNull { it.exception }
@@ -154,11 +196,20 @@ class ScriptHost(val cacheDir: Path?) {
         if (File(sourcePath).name == File(displayPath).name) displayPath else sourcePath
 
     companion object {
+        private fun codeSource(type: Class<*>): File? = try {
+            type.protectionDomain?.codeSource?.location?.toURI()?.let { File(it) }
+        } catch (e: Exception) {
+            null
+        }
+
         /** Environment variable naming the cache directory. */
         const val CACHE_ENV = "PROXIMA_SCRIPT_CACHE"
 
         /** System property naming the cache directory (wins over the environment variable). */
         const val CACHE_PROPERTY = "proxima.script.cache"
+
+        /** Imported into every script besides the script definition's imports: `cluster(workers) { }` and its types. */
+        const val CLUSTER_IMPORT = "dev.proxima.cluster.*"
 
         /**
          * The cache directory: the system property [CACHE_PROPERTY], else the environment variable [CACHE_ENV],

@@ -42,9 +42,28 @@ class EventFileWriter private constructor(val file: Path, private val out: Outpu
         writeRecord(event.toByteArray())
     }
 
+    /**
+     * Appends `SessionLog{status: START}` at [step]: a run resumed from a checkpoint says so, and TensorBoard's loader
+     * (`EventAccumulator`, `purge_orphaned_data`) then drops the events of earlier files at steps >= [step], those an
+     * interrupted run wrote after its last checkpoint, which the resumed run writes again.
+     */
+    fun sessionStart(step: Long, wallTime: Double = nowSeconds()) {
+        val log = Protobuf()
+        log.int64(SESSION_LOG_STATUS, SESSION_LOG_START.toLong())
+        val event = Protobuf()
+        event.double64(EVENT_WALL_TIME, wallTime)
+        event.int64(EVENT_STEP, step)
+        event.message(EVENT_SESSION_LOG, log)
+        writeRecord(event.toByteArray())
+    }
+
     private fun writeRecord(data: ByteArray) {
-        out.write(record(data))
-        out.flush()
+        try {
+            out.write(record(data))
+            out.flush()
+        } catch (e: java.io.IOException) {
+            throw dev.proxima.cli.files.FileWriteException(file, e)
+        }
     }
 
     override fun close() {
@@ -57,6 +76,9 @@ class EventFileWriter private constructor(val file: Path, private val out: Outpu
         const val EVENT_STEP = 2
         const val EVENT_FILE_VERSION = 3
         const val EVENT_SUMMARY = 5
+        const val EVENT_SESSION_LOG = 7
+        const val SESSION_LOG_STATUS = 1
+        const val SESSION_LOG_START = 1
         const val SUMMARY_VALUE = 1
         const val SUMMARY_VALUE_TAG = 1
         const val SUMMARY_VALUE_SIMPLE_VALUE = 2

@@ -1,7 +1,13 @@
 package dev.proxima.cli.run
 
 import dev.proxima.core.ppo.UpdateStats
+import dev.proxima.cli.files.AtomicWrite
+import dev.proxima.cli.files.FileWriteException
+import dev.proxima.cli.files.Json
+import dev.proxima.cli.files.JsonException
+import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.doubles.plusOrMinus
 import io.kotest.matchers.shouldBe
 import io.kotest.property.Arb
@@ -27,10 +33,49 @@ class RunFilesTest : FunSpec({
             csv.append(stats(2, 21.5))
         }
         Files.readAllLines(f) shouldBe listOf(
-            "update,global_step,losses/policy_loss,losses/value_loss,charts/episodic_return,\"losses/kl,penalty\"",
-            "1,256,-0.01,1.5,,0.5",
-            "2,512,-0.02,1.5,21.5,",
+            "update,global_step,episodes,losses/policy_loss,losses/value_loss,charts/episodic_return,\"losses/kl,penalty\"",
+            "1,256,0,-0.01,1.5,,0.5",
+            "2,512,2,-0.02,1.5,21.5,",
         )
+    }
+
+    test("a resumed run cuts metrics.csv back to its checkpoint: later rows and a half-written row go, others stay") {
+        val f = dir.resolve("cut.csv")
+        MetricsCsv(f).use { csv -> (1..5).forEach { csv.append(stats(it, it.toDouble())) } }
+        Files.writeString(f, Files.readString(f) + "6,1536,2,-0.0", java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)
+        val kept = CsvLog.truncate(f, 3)
+        kept.map { it[0] } shouldBe listOf("update", "1", "2", "3")
+        Files.readAllLines(f).size shouldBe 4
+        Files.readAllLines(f)[3] shouldBe "3,768,2,${-0.01 * 3},1.5,3.0"
+        // Appending continues under the same header.
+        MetricsCsv(f, kept[0]).use { it.append(stats(4, 4.0)) }
+        Files.readAllLines(f).last() shouldBe "4,1024,2,${-0.01 * 4},1.5,4.0"
+        CsvLog.truncate(dir.resolve("absent.csv"), 3) shouldBe emptyList()
+    }
+
+    test("JSON: the run files' writer and reader agree, non-finite numbers are null, errors say where") {
+        val m = linkedMapOf("a" to 1L, "b" to 2.5, "c" to "x\"y\n\u0001", "d" to listOf(true, null), "e" to Double.NaN,
+            "f" to emptyMap<String, Any>())
+        val back = Json.parse(Json.write(m)) as Map<*, *>
+        back shouldBe linkedMapOf("a" to 1L, "b" to 2.5, "c" to "x\"y\n\u0001", "d" to listOf(true, null), "e" to null,
+            "f" to emptyMap<String, Any>())
+        shouldThrow<JsonException> { Json.parse("{\"a\": }") }.message shouldContain "offset"
+        shouldThrow<JsonException> { Json.parse("[1, 2") }
+        shouldThrow<JsonException> { Json.parse("{} x") }
+    }
+
+    test("atomic writes leave no temporary file; stray ones of our pattern are removed, others are not") {
+        val d = Files.createTempDirectory(dir, "atomic")
+        AtomicWrite.text(d.resolve("a.json"), "{}")
+        Files.list(d).use { s -> s.map { it.fileName.toString() }.toList() } shouldBe listOf("a.json")
+        for (n in listOf(".last.safetensors.1a2b3c.tmp", ".summary.json.ffffffffffffffff.tmp", "keep.tmp", ".x.tmp",
+            ".a.json.XYZ.tmp")) Files.writeString(d.resolve(n), "")
+        AtomicWrite.removeStrayTemps(d) shouldBe listOf(".last.safetensors.1a2b3c.tmp", ".summary.json.ffffffffffffffff.tmp")
+        Files.list(d).use { s -> s.map { it.fileName.toString() }.sorted().toList() } shouldBe
+            listOf(".a.json.XYZ.tmp", ".x.tmp", "a.json", "keep.tmp")
+        // A write into a directory that does not exist names the file.
+        shouldThrow<FileWriteException> { AtomicWrite.text(d.resolve("no/such/file.json"), "{}") }.message shouldContain
+            "cannot write ${d.resolve("no/such/file.json")}"
     }
 
     test("metrics.csv values parse back to the exact doubles") {
@@ -39,7 +84,7 @@ class RunFilesTest : FunSpec({
             MetricsCsv(f).use { csv -> xs.forEachIndexed { i, x -> csv.append(stats(i + 1, x)) } }
             val rows = Files.readAllLines(f).drop(1).map { it.split(",") }
             // Compared as bits (NaN canonicalised): NaN is written as an empty cell and must come back as NaN.
-            rows.map { r -> (r[4].takeIf { it.isNotEmpty() }?.toDouble() ?: Double.NaN).toBits() } shouldBe
+            rows.map { r -> (r[5].takeIf { it.isNotEmpty() }?.toDouble() ?: Double.NaN).toBits() } shouldBe
                 xs.map { it.toBits() }
         }
     }
@@ -58,12 +103,12 @@ class RunFilesTest : FunSpec({
     test("the reward curve is a PNG of the configured size, also for a run where no episode ended") {
         val f = dir.resolve("curve.png")
         RewardCurve.write(f, "t", longArrayOf(256, 512, 768), doubleArrayOf(Double.NaN, 20.0, 35.0),
-            doubleArrayOf(Double.NaN, 20.0, 27.5), listOf(EvalPoint(512, 40.0, 3.0, 5)), 475.0)
+            doubleArrayOf(Double.NaN, 20.0, 27.5), listOf(EvalPoint(2, 512, 40.0, 3.0, 5)), 475.0)
         val img = ImageIO.read(f.toFile())
         img.width shouldBe RewardCurve.WIDTH
         img.height shouldBe RewardCurve.HEIGHT
         val chart = RewardCurve.chart("t", longArrayOf(256, 512, 768), doubleArrayOf(Double.NaN, 20.0, 35.0),
-            doubleArrayOf(Double.NaN, 20.0, 27.5), listOf(EvalPoint(512, 40.0, 3.0, 5)), 475.0)
+            doubleArrayOf(Double.NaN, 20.0, 27.5), listOf(EvalPoint(2, 512, 40.0, 3.0, 5)), 475.0)
         chart.seriesMap.keys shouldBe setOf("training return (per update)", "mean of last 10 episodes",
             "evaluation (mean ± std)", "reward threshold")
         // NaN points are left out, not drawn as gaps or zeros.

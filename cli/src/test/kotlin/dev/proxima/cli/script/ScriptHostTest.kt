@@ -1,5 +1,6 @@
 package dev.proxima.cli.script
 
+import dev.proxima.cli.TestJars
 import dev.proxima.cli.TestScripts
 import dev.proxima.core.env.Env
 import dev.proxima.core.ppo.PpoConfig
@@ -13,6 +14,7 @@ import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.types.shouldBeInstanceOf
 import java.nio.file.Files
 import java.nio.file.Path
+import java.nio.file.attribute.PosixFilePermissions
 import dev.proxima.dsl.pipeline.PpoTrainer
 
 class ScriptHostTest : FunSpec({
@@ -36,14 +38,14 @@ class ScriptHostTest : FunSpec({
         trainer.totalSteps shouldBe 512L
     }
 
-    test("samples/scripts/cartpole.ppo.kts is rl-baselines3-zoo's CartPole setup") {
+    test("samples/scripts/cartpole.ppo.kts is what it says: rl-zoo3's CartPole values with 8 minibatches x 10 epochs") {
         val sample = listOf(Path.of("../samples/scripts/cartpole.ppo.kts"), Path.of("samples/scripts/cartpole.ppo.kts"))
             .first { Files.exists(it) }
         val host = ScriptHost(TestScripts.cacheDir)
         val c = host.evaluate(host.compile(sample)).shouldBeInstanceOf<PpoTrainer>().config
         listOf(c.env().id(), c.numEnvs(), c.numSteps(), c.gamma(), c.gaeLambda(), c.updateEpochs(), c.numMinibatches(),
             c.learningRate(), c.annealLr(), c.entCoef(), c.clip()) shouldBe
-            listOf("CartPole-v1", 8, 32, 0.98, 0.8, 20, 8, 1e-3, true, 0.0, 0.2)
+            listOf("CartPole-v1", 8, 32, 0.98, 0.8, 10, 8, 1e-3, true, 0.0, 0.2)
     }
 
     test("the second compile of an unchanged script is a cache hit; a changed script is compiled again") {
@@ -74,6 +76,82 @@ class ScriptHostTest : FunSpec({
         again.fromCache shouldBe false
         (ScriptHost(cache).evaluate(again) as PpoConfig).numSteps() shouldBe 64
         ScriptHost(cache).compile(file).fromCache shouldBe true
+    }
+
+    test("a cache entry is bound to its script's text and versions: a jar planted under another key is not run") {
+        val cache = Files.createTempDirectory("cache-planted")
+        val a = TestScripts.write("planted-a.ppo.kts", TestScripts.CONFIG.replace(".seed(3)", ".seed(21)"))
+        val b = TestScripts.write("planted-b.ppo.kts", TestScripts.CONFIG.replace(".seed(3)", ".seed(22)"))
+        ScriptHost(cache).compile(a)
+        ScriptHost(cache).compile(b)
+        fun entry(ext: String, seed: Int) = Files.list(cache).use { s ->
+            s.filter { it.toString().endsWith(ext) }.toList() }.single { p ->
+            Files.readString(p.resolveSibling(p.fileName.toString().removeSuffix(ext) + ".properties"))
+                .contains("planted-" + (if (seed == 21) "a" else "b"))
+        }
+        val jarA = entry(".jar", 21)
+        val jarB = entry(".jar", 22)
+        // A's jar and its record copied under B's key: B's text does not match the record's hash.
+        Files.copy(jarA, jarB, java.nio.file.StandardCopyOption.REPLACE_EXISTING)
+        val metaB = jarB.resolveSibling(jarB.fileName.toString().removeSuffix(".jar") + ".properties")
+        val metaA = jarA.resolveSibling(jarA.fileName.toString().removeSuffix(".jar") + ".properties")
+        val bOwn = Files.readString(metaB)
+        Files.copy(metaA, metaB, java.nio.file.StandardCopyOption.REPLACE_EXISTING)
+        ScriptHost(cache).compile(b).let { c ->
+            c.fromCache shouldBe false
+            (ScriptHost(cache).evaluate(c) as PpoConfig).seed() shouldBe 22L
+        }
+        // A's jar under B's key with B's own record: the jar's hash does not match.
+        Files.copy(jarA, jarB, java.nio.file.StandardCopyOption.REPLACE_EXISTING)
+        Files.writeString(metaB, bOwn)
+        ScriptHost(cache).compile(b).fromCache shouldBe false
+        ScriptHost(cache).compile(b).fromCache shouldBe true
+    }
+
+    test("the cache folder is private to the user: created 0700, an existing one tightened") {
+        val parent = Files.createTempDirectory("cache-perm")
+        val fresh = parent.resolve("new/scripts")
+        val file = TestScripts.write("config.ppo.kts", TestScripts.CONFIG)
+        ScriptHost(fresh).compile(file)
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)) shouldBe "rwx------"
+        val loose = Files.createDirectories(parent.resolve("loose"))
+        Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rwxrwxrwx"))
+        ScriptHost(loose).compile(file)
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(loose)) shouldBe "rwx------"
+    }
+
+    test("@file:DependsOn: coordinates from the local Maven repository and paths beside the script, offline") {
+        val repo = Files.createTempDirectory("m2")
+        TestJars.build(repo.resolve("demo/helper/1.0/helper-1.0.jar"),
+            mapOf("demo.Helper" to "package demo; public class Helper { public static long answer() { return 42; } }"))
+        val dir = Files.createTempDirectory("depends")
+        TestJars.build(dir.resolve("lib/other.jar"),
+            mapOf("demo.Other" to "package demo; public class Other { public static long twice(long x) { return 2 * x; } }"))
+        val script = dir.resolve("deps.ppo.kts")
+        Files.writeString(script, """
+            |@file:DependsOn("demo:helper:1.0")
+            |@file:DependsOn("lib/other.jar")
+            |PpoConfig.builder().env("CartPole-v1").seed(demo.Other.twice(demo.Helper.answer())).build()
+            |""".trimMargin())
+        val old = System.getProperty("maven.repo.local")
+        System.setProperty("maven.repo.local", repo.toString())
+        try {
+            val host = ScriptHost(null)
+            (host.evaluate(host.compile(script)) as PpoConfig).seed() shouldBe 84L
+            // From the cache too: the compiled script remembers its dependencies.
+            val cache = Files.createTempDirectory("depends-cache")
+            ScriptHost(cache).compile(script)
+            val cached = ScriptHost(cache).compile(script)
+            cached.fromCache shouldBe true
+            (ScriptHost(cache).evaluate(cached) as PpoConfig).seed() shouldBe 84L
+
+            Files.writeString(script, "@file:DependsOn(\"demo:missing:2.0\")\nPpoConfig.builder().env(\"CartPole-v1\").build()\n")
+            val e = shouldThrow<ScriptCompileException> { ScriptHost(null).compile(script, "deps.ppo.kts") }
+            e.errors.single().line shouldBe 1
+            e.errors.single().text shouldContain "demo/missing/2.0/missing-2.0.jar is not in the local Maven repository"
+        } finally {
+            if (old == null) System.clearProperty("maven.repo.local") else System.setProperty("maven.repo.local", old)
+        }
     }
 
     test("compile errors are all reported with file, line and column") {

@@ -14,7 +14,8 @@ import java.util.zip.CRC32C
  */
 object EventFileReader {
     data class Value(val tag: String, val simpleValue: Float)
-    data class Event(val wallTime: Double, val step: Long, val fileVersion: String?, val values: List<Value>)
+    data class Event(val wallTime: Double, val step: Long, val fileVersion: String?, val values: List<Value>,
+        val sessionStatus: Int? = null)
 
     class CorruptRecord(message: String) : Exception(message)
 
@@ -52,6 +53,7 @@ object EventFileReader {
         var step = 0L
         var version: String? = null
         val values = ArrayList<Value>()
+        var status: Int? = null
         Pb(data).fields { field, wire, pb ->
             when {
                 field == 1 && wire == 1 -> wall = java.lang.Double.longBitsToDouble(pb.fixed(8))
@@ -60,10 +62,14 @@ object EventFileReader {
                 field == 5 && wire == 2 -> Pb(pb.bytes()).fields { f, w, s ->
                     if (f == 1 && w == 2) values += decodeValue(s.bytes()) else s.skip(w)
                 }
+                // SessionLog (event.proto field 7): its status (field 1, an enum: 1 = START)
+                field == 7 && wire == 2 -> Pb(pb.bytes()).fields { f, w, s ->
+                    if (f == 1 && w == 0) status = s.varint().toInt() else s.skip(w)
+                }
                 else -> throw CorruptRecord("unexpected Event field $field (wire type $wire)")
             }
         }
-        return Event(wall, step, version, values)
+        return Event(wall, step, version, values, status)
     }
 
     private fun decodeValue(data: ByteArray): Value {
