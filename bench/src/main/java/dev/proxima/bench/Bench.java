@@ -13,13 +13,14 @@ import java.util.Locale;
  *       ({@link Quality});</li>
  *   <li>{@code speed}: end-to-end CartPole training throughput with 1 and all cores, time to solve CartPole, peak
  *       memory, and the training step's FLOP rate against a fused multiply-add peak ({@link Speed});</li>
- *   <li>{@code tune}: one env on tuning seeds with preset overrides ({@link Tune}).</li>
+ *   <li>{@code tune}: one env on tuning seeds with preset overrides ({@link Tune});</li>
+ *   <li>{@code cluster}: distributed rollouts with worker JVMs on this machine ({@link ClusterBench}).</li>
  * </ul>
  * {@link #run(String...)} does the work and returns an exit code, so the CLI can call it without {@code System.exit}.
  */
 public final class Bench {
-    static final String USAGE = "usage: Bench <quality|speed|tune|help> [options]\n\n"
-            + Quality.USAGE + "\n\n" + Speed.USAGE + "\n\n" + Tune.USAGE;
+    static final String USAGE = "usage: Bench <quality|speed|tune|cluster|help> [options]\n\n"
+            + Quality.USAGE + "\n\n" + Speed.USAGE + "\n\n" + Tune.USAGE + "\n\n" + ClusterBench.USAGE;
 
     private Bench() {}
 
@@ -42,10 +43,11 @@ public final class Bench {
                 case "quality" -> Quality.run(new Options("quality", rest));
                 case "speed" -> Speed.run(new Options("speed", rest));
                 case "tune" -> Tune.run(new Options("tune", rest));
+                case "cluster" -> ClusterBench.run(new Options("cluster", rest));
                 default -> throw new BenchException("unknown subcommand \"" + args[0] + "\".\n" + USAGE);
             }
             return 0;
-        } catch (BenchException e) {
+        } catch (BenchException | dev.proxima.core.ppo.PpoConfigException e) {
             System.err.println(e.getMessage());
             return 2;
         }

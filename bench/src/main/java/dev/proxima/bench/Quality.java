@@ -30,7 +30,7 @@ import java.util.TreeMap;
  */
 final class Quality {
     static final String USAGE = """
-            quality [--envs all|ID,ID...] [--seeds 1-5] [--steps N (default: each env's budget)] [--episodes 100]
+            quality [--envs all|box2d|ID,ID...] [--seeds 1-5] [--steps N (default: each env's budget)] [--episodes 100]
                     [--points 20] [--curve-episodes 10] [--out docs/bench] [--jobs 1] [--resume]""";
 
     /** An env of the table: its step budget, target, how the target is checked, and the published anchors. */
@@ -47,6 +47,12 @@ final class Quality {
                     "SB3 zoo -172.2 ± 104.2 @100k, with gSDE [1]; RLlib tuned example passes at -300 @400k [3]"),
             new Row("MountainCarContinuous-v0", 100_000, 90, false,
                     "SB3 zoo 88.3 ± 2.6 @20k, with gSDE [1]; Gymnasium's reward threshold 90"));
+
+    /** Box2D rows (module envs-box2d, issue 11): {@code --envs box2d} or by id; not part of {@code all}. */
+    static final List<Row> BOX2D_ROWS = List.of(
+            new Row("LunarLander-v3", 1_000_000, 250, false, "SB3 zoo PPO 242.1 ± 31.8 @1M [1]"),
+            new Row("LunarLanderContinuous-v3", 1_000_000, 275, false, "SB3 zoo PPO 270.9 ± 32.1 @1M [1]"),
+            new Row("BipedalWalker-v3", 5_000_000, 290, false, "SB3 zoo PPO 287.9 ± 2.4 @5M [1]"));
 
     /** The sources of the anchors, and what their ± means (it differs between them). */
     static final String SOURCES = String.join("\n",
@@ -68,6 +74,9 @@ final class Quality {
         for (Row r : ROWS) {
             m.put(r.env(), r.budget());
         }
+        for (Row r : BOX2D_ROWS) {
+            m.put(r.env(), r.budget());
+        }
         BUDGETS = m;
     }
 
@@ -86,7 +95,8 @@ final class Quality {
     }
 
     static Row row(String env) {
-        return ROWS.stream().filter(r -> r.env().equals(env)).findFirst()
+        return java.util.stream.Stream.concat(ROWS.stream(), BOX2D_ROWS.stream())
+                .filter(r -> r.env().equals(env)).findFirst()
                 .orElseThrow(() -> new BenchException("--envs " + env + ": not in the quality table; use "
                         + String.join(", ", BUDGETS.keySet()) + "."));
     }
@@ -133,6 +143,8 @@ final class Quality {
         List<Row> rows = new ArrayList<>();
         if (envList.equals("all")) {
             rows.addAll(ROWS);
+        } else if (envList.equals("box2d")) {
+            rows.addAll(BOX2D_ROWS);
         } else {
             for (String e : envList.split(",")) {
                 rows.add(row(e.trim()));

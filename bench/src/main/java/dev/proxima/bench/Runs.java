@@ -1,13 +1,14 @@
 package dev.proxima.bench;
 
-import dev.proxima.core.env.EnvRegistry;
+import dev.proxima.core.plugin.Registry;
 import dev.proxima.core.env.EnvSpec;
 import dev.proxima.core.ppo.Agent;
 import dev.proxima.core.ppo.EvalResult;
 import dev.proxima.core.ppo.PpoConfig;
 import dev.proxima.core.ppo.Preset;
-import dev.proxima.core.ppo.Stages;
 import dev.proxima.core.ppo.UpdateStats;
+import dev.proxima.core.train.Trainer;
+import dev.proxima.core.train.TrainingRun;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -49,7 +50,7 @@ final class Runs {
     }
 
     static PpoConfig config(String envId, long seed, Preset preset, List<String> overrides) {
-        EnvSpec<?, ?> spec = EnvRegistry.global().spec(envId);
+        EnvSpec<?, ?> spec = Registry.global().spec(envId);
         PpoConfig.Builder b = PpoConfig.builder().env(spec).seed(seed).preset(preset);
         Overrides.apply(b, overrides);
         return b.build();
@@ -63,12 +64,12 @@ final class Runs {
         long seed = config.seed();
         double trainNanos = 0;
         List<Double> recentReturns = new ArrayList<>();
-        try (Stages s = new Stages(config, steps, 1)) {
+        try (TrainingRun run = Trainer.of(config).start(steps)) {
             int next = 0;
-            long total = (long) s.numUpdates() * config.batchSize();
-            while (!s.finished()) {
+            long total = (long) run.numUpdates() * config.batchSize();
+            while (!run.isFinished()) {
                 long t0 = System.nanoTime();
-                UpdateStats u = s.runUpdate();
+                UpdateStats u = run.trainUpdates(1).get(0);
                 trainNanos += System.nanoTime() - t0;
                 if (!Double.isNaN(u.episodicReturn())) {
                     recentReturns.add(u.episodicReturn());
@@ -77,20 +78,20 @@ final class Runs {
                     }
                 }
                 // Curve point k sits at (k+1)/points of the budget; evaluate at the first update that reaches it.
-                while (next < points && (s.finished() || u.globalStep() >= total * (next + 1) / points)) {
+                while (next < points && (run.isFinished() || u.globalStep() >= total * (next + 1) / points)) {
                     curveSteps[next] = u.globalStep();
-                    Agent a = s.agent();
+                    Agent a = run.agent();
                     curve[next] = a.evaluate(eval.curveEpisodes(), eval.deterministic(),
                             eval.seedBase() + 1_000_000 + seed * 1_000 + next).meanReturn();
                     next++;
                 }
             }
-            Agent a = s.agent();
+            Agent a = run.agent();
             EvalResult fin = a.evaluate(eval.episodes(), eval.deterministic(), eval.seedBase() + seed);
             EvalResult other = a.evaluate(eval.episodes(), !eval.deterministic(), eval.seedBase() + seed);
             double train = recentReturns.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            return new Result(config.env().id(), seed, s.globalStep(), trainNanos / 1e9, fin, other, curveSteps, curve,
-                    train);
+            return new Result(config.env().id(), seed, run.globalStep(), trainNanos / 1e9, fin, other, curveSteps,
+                    curve, train);
         }
     }
 

@@ -1,10 +1,12 @@
 package dev.proxima.bench;
 
-import dev.proxima.core.env.EnvRegistry;
+import dev.proxima.core.plugin.Registry;
 import dev.proxima.core.ppo.Agent;
 import dev.proxima.core.ppo.PpoConfig;
 import dev.proxima.core.ppo.Preset;
-import dev.proxima.core.ppo.Stages;
+import dev.proxima.core.train.SamplingExecutor;
+import dev.proxima.core.train.Trainer;
+import dev.proxima.core.train.TrainingRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -19,10 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * {@code speed}: how fast training runs, end to end (sampling and learning together), in one JVM:
@@ -37,9 +37,8 @@ import java.util.concurrent.Future;
  *   <li>a fused multiply-add kernel as the machine's practical peak ({@link FmaPeak}) and the training step's FLOP
  *       rate ({@link Flops}) as a fraction of it.</li>
  * </ol>
- * With more than one worker, every rollout step hands the workers' {@link Stages#sampleSlice} calls to a fixed
- * thread pool (worker 0 runs on the calling thread) and waits for them before {@link Stages#endRolloutStep}; the
- * optimisation itself is single-threaded in core.
+ * Every run goes through core's {@link Trainer}; with more than one worker, each rollout step's sampling workers run
+ * on a fixed thread pool (worker 0 on the training thread), timed by {@link TimedSampling} for the sampling share.
  */
 final class Speed {
     static final String USAGE = """
@@ -171,27 +170,25 @@ final class Speed {
 
     /** CleanRL's {@code ppo.py} on CartPole-v1: the builder's defaults. */
     static PpoConfig cleanRlCartPole(long seed) {
-        return PpoConfig.builder().env(EnvRegistry.global().spec("CartPole-v1")).seed(seed).build();
+        return PpoConfig.builder().env(Registry.global().spec("CartPole-v1")).seed(seed).build();
     }
 
     static Throughput throughput(PpoConfig config, int workers, int warmup, int updates) {
         long total = (long) (warmup + updates) * config.batchSize();
         com.sun.management.ThreadMXBean threads = threadBean();
-        try (Stages s = new Stages(config, total, workers); Sampler sampler = new Sampler(s)) {
-            for (int u = 0; u < warmup; u++) {
-                sampler.update();
-            }
+        try (TimedSampling sampling = new TimedSampling(workers);
+                TrainingRun run = Trainer.builder(config).workers(workers).samplingExecutor(sampling).build()
+                        .start(total)) {
+            run.trainUpdates(warmup);
             long allocBefore = allocated(threads);
-            long sampleNanos = 0;
+            sampling.nanos = 0;
             long t0 = System.nanoTime();
-            for (int u = 0; u < updates; u++) {
-                sampleNanos += sampler.update();
-            }
+            run.trainUpdates(updates);
             long t1 = System.nanoTime();
             long alloc = allocated(threads) - allocBefore;
             double seconds = (t1 - t0) / 1e9;
             double steps = (double) updates * config.batchSize();
-            return new Throughput(workers, steps / seconds, sampleNanos / 1e9 / seconds,
+            return new Throughput(workers, steps / seconds, sampling.nanos / 1e9 / seconds,
                     alloc < 0 ? Double.NaN : alloc / steps, seconds, liveHeapBytes());
         }
     }
@@ -199,17 +196,19 @@ final class Speed {
     static Solve timeToSolve(PpoConfig config, int workers, long maxSteps, int evalEvery, int episodes) {
         long seed = config.seed();
         long nanos = 0;
-        try (Stages s = new Stages(config, maxSteps, Math.min(workers, config.numEnvs()));
-                Sampler sampler = new Sampler(s)) {
-            while (!s.finished()) {
+        int w = Math.min(workers, config.numEnvs());
+        try (TimedSampling sampling = new TimedSampling(w);
+                TrainingRun run = Trainer.builder(config).workers(w).samplingExecutor(sampling).build()
+                        .start(maxSteps)) {
+            while (!run.isFinished()) {
                 long t0 = System.nanoTime();
-                sampler.update();
+                run.trainUpdates(1);
                 nanos += System.nanoTime() - t0;
-                if (s.update() % evalEvery == 0 || s.finished()) {
-                    Agent a = s.agent();
-                    double ret = a.evaluate(episodes, true, 40_000 + seed * 1_000 + s.update()).meanReturn();
+                if (run.updatesDone() % evalEvery == 0 || run.isFinished()) {
+                    Agent a = run.agent();
+                    double ret = a.evaluate(episodes, true, 40_000 + seed * 1_000 + run.updatesDone()).meanReturn();
                     if (ret >= 475) {
-                        return new Solve(seed, workers, nanos / 1e9, s.globalStep(), ret);
+                        return new Solve(seed, workers, nanos / 1e9, run.globalStep(), ret);
                     }
                 }
             }
@@ -218,67 +217,28 @@ final class Speed {
     }
 
     /**
-     * Drives one update of {@link Stages}, sampling with its workers on a fixed thread pool (worker 0 on the caller).
+     * The trainer's sampling workers on a fixed thread pool (worker 0 on the training thread), timing the part of each
+     * rollout step they run (batched inference and env steps) to report the share of a run spent sampling.
      */
-    static final class Sampler implements AutoCloseable {
-        private final Stages s;
+    static final class TimedSampling implements SamplingExecutor, AutoCloseable {
         private final ExecutorService pool;
-        private final Runnable[] slices;
-        private final Future<?>[] futures;
-        private volatile int step;
+        private final SamplingExecutor inner;
+        long nanos;
 
-        Sampler(Stages s) {
-            this.s = s;
-            int w = s.numWorkers();
-            this.pool = w > 1 ? Executors.newFixedThreadPool(w - 1, r -> {
+        TimedSampling(int workers) {
+            this.pool = workers > 1 ? Executors.newFixedThreadPool(workers - 1, r -> {
                 Thread t = new Thread(r, "sampler");
                 t.setDaemon(true);
                 return t;
             }) : null;
-            this.slices = new Runnable[w];
-            for (int i = 0; i < w; i++) {
-                int worker = i;
-                slices[i] = () -> s.sampleSlice(worker, step);
-            }
-            this.futures = new Future<?>[w];
+            this.inner = pool == null ? SamplingExecutor.direct() : SamplingExecutor.of(pool);
         }
 
-        /** One update; returns the nanoseconds spent sampling. */
-        long update() {
+        @Override
+        public void run(int n, java.util.function.IntConsumer task) {
             long t0 = System.nanoTime();
-            int steps = s.config().numSteps();
-            for (int t = 0; t < steps; t++) {
-                s.beginRolloutStep(t);
-                step = t;
-                for (int i = 1; i < slices.length; i++) {
-                    futures[i] = pool.submit(slices[i]);
-                }
-                slices[0].run();
-                for (int i = 1; i < slices.length; i++) {
-                    await(futures[i]);
-                }
-                s.endRolloutStep(t);
-            }
-            s.finishRollout();
-            long sampled = System.nanoTime() - t0;
-            s.advantage();
-            s.optimise();
-            s.syncOldPolicy();
-            return sampled;
-        }
-
-        private static void await(Future<?> f) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while sampling", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
+            inner.run(n, task);
+            nanos += System.nanoTime() - t0;
         }
 
         @Override

@@ -1,6 +1,7 @@
 /**
  * JMH benchmarks of the core engine: {@link dev.proxima.bench.InferBench} (rollout inference) and
- * {@link dev.proxima.bench.TrainStepBench} (one minibatch gradient step). Run
+ * {@link dev.proxima.bench.TrainStepBench} (one minibatch gradient step), {@link dev.proxima.bench.HeadBench} (the
+ * policy heads, with and without action masks). Run
  * {@code java -jar bench/target/benchmarks.jar} after {@code ./mvnw -q -B -pl bench -am package -DskipTests}.
  *
  * <p>{@link dev.proxima.bench.Bench} is the benchmark runner behind {@code BENCHMARKS.md}: learning quality of the

@@ -2,12 +2,12 @@ package dev.proxima.samples
 
 import dev.proxima.core.dist.DiagGaussianHead
 import dev.proxima.core.env.EnvRegistry
+import dev.proxima.core.env.check.EnvChecker
 import dev.proxima.core.nn.Network
 import dev.proxima.core.ppo.PpoConfigException
-import dev.proxima.core.ppo.TrainingResult
+import dev.proxima.core.train.TrainingResult
 import dev.proxima.core.ppo.UpdateStats
 import dev.proxima.dsl.ppo
-import dev.proxima.envs.check.EnvChecker
 import dev.proxima.samples.java.Catch
 import dev.proxima.samples.java.CartPoleJava
 import dev.proxima.samples.java.CatchJava
@@ -52,6 +52,8 @@ class SamplesTest : FunSpec({
         val steps = 256L * 12 // 12 updates, one evaluation
         val java = CartPoleJava.train(steps, 3, true)
         val kotlin = cartPoleTrainer(steps, 3, quiet = true).train()
+        // ... the Kotlin trainer is an adapter over the very same core trainer.
+        kotlin.updates().size shouldBe 12
         java.updates().size shouldBe 12
         kotlin.comparable() shouldBe java.comparable()
         kotlin.agent().network().params().toList() shouldBe java.agent().network().params().toList()
@@ -97,6 +99,27 @@ class SamplesTest : FunSpec({
         random shouldBeLessThan -0.3
         CatchJava.train(10_000, 1, true).agent().evaluate(100, true, 7).meanReturn() shouldBeGreaterThan 0.9
         runMain("java.CatchJava", "--steps", "2048") shouldContain "Catch-v0 after"
+    }
+
+    test("the Java tour trains with every trainer feature on a class path of core and envs only (no Kotlin)") {
+        val dir = kotlin.io.path.createTempDirectory("tour")
+        val cp = listOf(
+            dev.proxima.core.ppo.PpoConfig::class.java, dev.proxima.envs.classic.CartPole::class.java,
+            dev.proxima.samples.java.JavaTrainerTour::class.java,
+        ).map { java.nio.file.Paths.get(it.protectionDomain.codeSource.location.toURI()).toString() }.distinct()
+        cp.none { it.contains("kotlin") } shouldBe true
+        val javaBin = java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString()
+        val p = ProcessBuilder(javaBin, "-cp", cp.joinToString(java.io.File.pathSeparator),
+            "dev.proxima.samples.java.JavaTrainerTour", dir.toString(), "100000").redirectErrorStream(true).start()
+        val out = p.inputStream.bufferedReader().readText()
+        print(out)
+        p.waitFor() shouldBe 0
+        out shouldContain "cancelled after"
+        out shouldContain "resumed and trained"
+        out shouldContain "early stop: evaluation mean return"
+        val best = Regex("best agent: ([0-9.]+)").find(out)!!.groupValues[1].toDouble()
+        best shouldBeGreaterThan 475.0
+        java.nio.file.Files.list(dir.resolve("checkpoints")).use { it.count() } shouldBe 3L
     }
 
     test("a budget comes from --steps, else -Dsteps, else the default; nonsense is refused") {

@@ -2,15 +2,17 @@ package dev.proxima.samples.java;
 
 import dev.proxima.core.ppo.EvalResult;
 import dev.proxima.core.ppo.PpoConfig;
-import dev.proxima.core.ppo.TrainingResult;
-import dev.proxima.dsl.pipeline.PpoTrainer;
+import dev.proxima.core.train.EarlyStop;
+import dev.proxima.core.train.Evaluate;
+import dev.proxima.core.train.Trainer;
+import dev.proxima.core.train.TrainingResult;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * CartPole through the Java API: {@link PpoConfig#builder()} for the hyperparameters, {@link PpoTrainer#builder} for
- * evaluation and early stop, and {@link PpoTrainer#trainAsync} for a {@link CompletableFuture}. No Kotlin in sight:
- * listeners are lambdas of SAM interfaces, defaults are overloads.
+ * CartPole through the Java API: {@link PpoConfig#builder()} for the hyperparameters, {@link Trainer#builder} for
+ * evaluation and early stop, and {@link Trainer#trainAsync} for a {@link CompletableFuture}. Only core and envs are
+ * needed: listeners are lambdas of SAM interfaces. {@link JavaTrainerTour} shows every feature of the trainer.
  *
  * <p>Run: {@code ./mvnw -q -B -pl samples -am package -DskipTests -Dsample=java.CartPoleJava} (add {@code -Dsteps=N}
  * for another budget). The hyperparameters are those of the Kotlin sample ({@code CartPole.kt}, rl-baselines3-zoo's
@@ -20,7 +22,7 @@ public final class CartPoleJava {
     private CartPoleJava() {}
 
     /** The same trainer as the Kotlin sample's {@code cartPoleTrainer}. */
-    public static PpoTrainer trainer(long steps, long seed, boolean quiet) {
+    public static Trainer trainer(long steps, long seed, boolean quiet) {
         PpoConfig config = PpoConfig.builder()
                 .env("CartPole-v1")        // found through ServiceLoader (envs' ClassicControlProvider)
                 .seed(seed)
@@ -33,15 +35,15 @@ public final class CartPoleJava {
                 .entCoef(0.0)
                 .clipVloss(false)
                 .build();                  // throws PpoConfigException listing every problem
-        return PpoTrainer.builder(config)
+        return Trainer.builder(config)
                 .totalSteps(steps)
-                .evaluate(10, 10, eval -> {
+                .callback(Evaluate.every(10).episodes(10).listener(eval -> {
                     if (!quiet) {
                         System.out.printf(Locale.ROOT, "update %4d  step %7d  eval return %6.1f ± %5.1f%n",
                                 eval.update(), eval.globalStep(), eval.meanReturn(), eval.result().stdReturn());
                     }
-                })
-                .earlyStop()               // at CartPole-v1's reward threshold (475), on the evaluation return
+                }))
+                .callback(EarlyStop.onEvaluation()) // at CartPole-v1's reward threshold (475)
                 .build();
     }
 

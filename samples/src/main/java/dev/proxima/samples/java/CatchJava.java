@@ -2,8 +2,8 @@ package dev.proxima.samples.java;
 
 import dev.proxima.core.ppo.EvalResult;
 import dev.proxima.core.ppo.PpoConfig;
-import dev.proxima.core.ppo.PpoLoop;
-import dev.proxima.core.ppo.TrainingResult;
+import dev.proxima.core.train.PpoLoop;
+import dev.proxima.core.train.TrainingResult;
 import java.util.Locale;
 
 /**

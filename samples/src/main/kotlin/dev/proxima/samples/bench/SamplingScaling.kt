@@ -4,8 +4,9 @@
  * Run: `./mvnw -q -B -pl samples -am package -DskipTests -Dsample=bench.SamplingScalingKt` with optional
  * `-Dmicros=1000` (the cost of one env step) and `-Dmode=busy|sleep`. `busy` spins the CPU for each step (a physics
  * engine), so it scales with the free cores; `sleep` waits (a simulator in another process, a remote env), runs the
- * workers on `Dispatchers.IO` and scales past the core count. Prints rollout steps per second of the sample stage
- * alone, for 1, 2, 4 and 8 workers over 8 CartPole copies, and the speed-up over one worker.
+ * workers on `Dispatchers.IO` and scales past the core count. Prints env steps per second of whole updates (one
+ * epoch of one minibatch, so sampling dominates), for 1, 2, 4 and 8 workers over 8 CartPole copies, and the speed-up
+ * over one worker.
  */
 package dev.proxima.samples.bench
 
@@ -13,14 +14,11 @@ import dev.proxima.core.env.Env
 import dev.proxima.core.env.EnvSpec
 import dev.proxima.core.env.Step
 import dev.proxima.core.env.Wrapper
-import dev.proxima.core.ppo.Stages
 import dev.proxima.dsl.CartPole
-import dev.proxima.dsl.pipeline.Pipeline
 import dev.proxima.dsl.ppo
 import java.util.Locale
 import java.util.concurrent.locks.LockSupport
 import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.runBlocking
 
 /** Makes every step of [env] cost [micros] µs, spinning or sleeping. */
 class Slow<O, A>(env: Env<O, A>, private val micros: Long, private val busy: Boolean) : Wrapper<O, A>(env) {
@@ -46,16 +44,16 @@ fun main() {
         "${Runtime.getRuntime().availableProcessors()} cores")
     var base = 0.0
     for (workers in listOf(1, 2, 4, 8)) {
-        val config = ppo { env(spec); envs(numEnvs); steps(numSteps) }.config
-        val sps = Stages(config, Long.MAX_VALUE / 2, workers).use { stages ->
-            val pipeline = Pipeline(stages, dispatcher)
-            runBlocking {
-                pipeline.sample() // warm-up: JIT, env resets
-                val rollouts = 4
-                val t0 = System.nanoTime()
-                repeat(rollouts) { pipeline.sample() }
-                rollouts * numEnvs * numSteps / ((System.nanoTime() - t0) / 1e9)
-            }
+        val trainer = ppo {
+            env(spec); numEnvs(numEnvs); numSteps(numSteps); updateEpochs(1); numMinibatches(1)
+            workers(workers); dispatcher(dispatcher)
+        }
+        val sps = trainer.run(1_000_000).use { run ->
+            run.trainUpdates(1) // warm-up: JIT, env resets
+            val rollouts = 4
+            val t0 = System.nanoTime()
+            run.trainUpdates(rollouts)
+            rollouts * numEnvs * numSteps / ((System.nanoTime() - t0) / 1e9)
         }
         if (workers == 1) base = sps
         println(String.format(Locale.ROOT, "workers %d: %8.0f steps/s  x%.2f", workers, sps, sps / base))

@@ -14,7 +14,7 @@
 package dev.proxima.samples.kotlin
 
 import dev.proxima.core.ppo.EvalResult
-import dev.proxima.core.ppo.TrainingResult
+import dev.proxima.core.train.TrainingResult
 import dev.proxima.dsl.CartPole
 import dev.proxima.dsl.pipeline.PpoTrainer
 import dev.proxima.dsl.ppo
@@ -25,10 +25,10 @@ import java.util.Locale
 fun cartPoleTrainer(steps: Long, seed: Long = 1, quiet: Boolean = false): PpoTrainer = ppo {
     env(CartPole)
     seed(seed)
-    envs(8); steps(32)
+    numEnvs(8); numSteps(32)
     gae(gamma = 0.98, lambda = 0.8)
-    epochs(20); minibatches(1)
-    lr(1e-3, anneal = true)
+    updateEpochs(20); numMinibatches(1)
+    learningRate(1e-3); annealLr(true)
     entCoef(0.0)
     clipVloss(false)
     totalSteps(steps)

@@ -14,7 +14,7 @@
 package dev.proxima.samples.kotlin
 
 import dev.proxima.core.ppo.EvalResult
-import dev.proxima.core.ppo.TrainingResult
+import dev.proxima.core.train.TrainingResult
 import dev.proxima.dsl.Pendulum
 import dev.proxima.dsl.ppo
 import dev.proxima.samples.budget
@@ -26,10 +26,10 @@ suspend fun pendulum(steps: Long, numSteps: Int = 1024, quiet: Boolean = false):
     val trainer = ppo {
         env(Pendulum)
         seed(1)
-        envs(4); steps(numSteps)
+        numEnvs(4); numSteps(numSteps)
         gae(gamma = 0.9, lambda = 0.95)
-        epochs(10); minibatches(4 * numSteps / 64)
-        lr(1e-3, anneal = true)
+        updateEpochs(10); numMinibatches(4 * numSteps / 64)
+        learningRate(1e-3); annealLr(true)
         entCoef(0.0)
         normalizeObservation(true)
         normalizeReward(true)

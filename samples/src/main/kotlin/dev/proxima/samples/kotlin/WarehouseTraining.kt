@@ -10,11 +10,11 @@ package dev.proxima.samples.kotlin
 
 import dev.proxima.core.env.EnvSpec
 import dev.proxima.core.ppo.EvalResult
-import dev.proxima.core.ppo.TrainingResult
+import dev.proxima.core.train.TrainingResult
 import dev.proxima.dsl.koin.env
 import dev.proxima.dsl.ppo
-import dev.proxima.envs.check.EnvCheckReport
-import dev.proxima.envs.check.EnvChecker
+import dev.proxima.core.env.check.EnvCheckReport
+import dev.proxima.core.env.check.EnvChecker
 import dev.proxima.samples.budget
 import dev.proxima.samples.play
 import dev.proxima.samples.randomPolicy
@@ -44,10 +44,10 @@ suspend fun warehouse(steps: Long, koin: Koin = koinApplication { modules(wareho
     val trainer = ppo(koin) {
         env(Warehouse.ID)
         seed(1)
-        envs(8); steps(64)
+        numEnvs(8); numSteps(64)
         gae(gamma = 0.98, lambda = 0.95)
-        lr(1e-3, anneal = true)
-        epochs(10); minibatches(4)
+        learningRate(1e-3); annealLr(true)
+        updateEpochs(10); numMinibatches(4)
         normalizeReward(true)
         evaluate(every = 10, episodes = 20, listener = { e ->
             if (!quiet) println(String.format(Locale.ROOT, "step %7d  eval profit %6.1f", e.globalStep, e.meanReturn()))
