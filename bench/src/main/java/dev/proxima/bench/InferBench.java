@@ -17,8 +17,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Inference of CleanRL's CartPole agent (obs 4, separate 64-64 tanh actor and critic, 2 logits): what each env step
- * costs during a rollout (batch 1 per env, or all envs at once).
+ * Inference of CleanRL's CartPole agent (obs 4, separate {@code width}-{@code width} tanh actor and critic, 2
+ * logits): what each env step costs during a rollout (batch 1 per env, or all envs at once). Width 64 is CleanRL's;
+ * 256 and 512 are the wide networks users train on Box2D envs and their own problems (issue 12 compares them with
+ * PyTorch on 1 thread), e.g. {@code -p width=256,512 -p batch=16,64}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,6 +36,9 @@ public class InferBench {
     @Param({"1", "8", "64"})
     public int batch;
 
+    @Param({"64"})
+    public int width;
+
     ActorCritic net;
     float[] obs;
     double[] policy;
@@ -41,7 +46,7 @@ public class InferBench {
 
     @Setup
     public void setup() {
-        net = Network.DEFAULT.create(OBS_DIM, ACTIONS, 0, new SplittableRandom(1));
+        net = Network.separate(new int[] {width, width}, new int[] {width, width}).create(OBS_DIM, ACTIONS, 0, new SplittableRandom(1));
         SplittableRandom rng = new SplittableRandom(2);
         obs = new float[batch * OBS_DIM];
         for (int i = 0; i < obs.length; i++) {

@@ -11,15 +11,18 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One minibatch gradient step of CleanRL's CartPole agent (4-64-64 separate tanh actor and critic, 2 logits) on 64
- * rows: forward, the gradient of a synthetic squared-error loss on both outputs, backward, Adam with
- * {@code max_grad_norm = 0.5}, and the float32 weight refresh. The PPO loss itself is not included.
+ * One minibatch gradient step of CleanRL's CartPole agent (4-{@code width}-{@code width} separate tanh actor and
+ * critic, 2 logits) on {@code minibatch} rows: forward, the gradient of a synthetic squared-error loss on both
+ * outputs, backward, Adam with {@code max_grad_norm = 0.5}, and the float32 weight refresh. The PPO loss itself is
+ * not included. Defaults: CleanRL's CartPole minibatch (64) and the larger ones of longer rollouts; the wide shapes
+ * of issue 12 are {@code -p width=256,512 -p minibatch=64,512}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,7 +34,12 @@ public class TrainStepBench {
 
     static final int OBS_DIM = 4;
     static final int ACTIONS = 2;
-    static final int MINIBATCH = 64;
+
+    @Param({"64", "128", "256"})
+    public int minibatch;
+
+    @Param({"64"})
+    public int width;
 
     ActorCritic net;
     Adam adam;
@@ -45,40 +53,40 @@ public class TrainStepBench {
 
     @Setup
     public void setup() {
-        net = Network.DEFAULT.create(OBS_DIM, ACTIONS, 0, new SplittableRandom(1));
+        net = Network.separate(new int[] {width, width}, new int[] {width, width}).create(OBS_DIM, ACTIONS, 0, new SplittableRandom(1));
         adam = new Adam(net.numParams());
         SplittableRandom rng = new SplittableRandom(2);
-        obs = new float[MINIBATCH * OBS_DIM];
+        obs = new float[minibatch * OBS_DIM];
         for (int i = 0; i < obs.length; i++) {
             obs[i] = (float) rng.nextGaussian();
         }
-        policy = new double[MINIBATCH * ACTIONS];
-        values = new double[MINIBATCH];
-        policyTarget = new double[MINIBATCH * ACTIONS];
-        valueTarget = new double[MINIBATCH];
+        policy = new double[minibatch * ACTIONS];
+        values = new double[minibatch];
+        policyTarget = new double[minibatch * ACTIONS];
+        valueTarget = new double[minibatch];
         for (int i = 0; i < policyTarget.length; i++) {
             policyTarget[i] = rng.nextGaussian();
         }
         for (int i = 0; i < valueTarget.length; i++) {
             valueTarget[i] = 10 * rng.nextGaussian();
         }
-        dPolicy = new double[MINIBATCH * ACTIONS];
-        dValues = new double[MINIBATCH];
+        dPolicy = new double[minibatch * ACTIONS];
+        dValues = new double[minibatch];
     }
 
     /** Returns the pre-clip gradient norm. */
     @Benchmark
     public double trainStep() {
-        net.forward(obs, MINIBATCH, policy, values);
+        net.forward(obs, minibatch, policy, values);
         // loss = 0.5·mean((policy - target)²) + 0.5·mean((value - return)²)
         for (int i = 0; i < dPolicy.length; i++) {
-            dPolicy[i] = (policy[i] - policyTarget[i]) / MINIBATCH;
+            dPolicy[i] = (policy[i] - policyTarget[i]) / minibatch;
         }
         for (int i = 0; i < dValues.length; i++) {
-            dValues[i] = (values[i] - valueTarget[i]) / MINIBATCH;
+            dValues[i] = (values[i] - valueTarget[i]) / minibatch;
         }
         net.zeroGrads();
-        net.backward(dPolicy, dValues, MINIBATCH);
+        net.backward(dPolicy, dValues, minibatch);
         double norm = adam.step(net.params(), net.grads(), 2.5e-4, 0.5);
         net.syncParams();
         return norm;

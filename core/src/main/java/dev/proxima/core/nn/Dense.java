@@ -157,7 +157,7 @@ public final class Dense {
     public void backward(float[][] x, float[][] dy, int n, double[] grads, int offset, float[][] dx) {
         // db = sum_r dy[r];  dW = sum_r dy[r] ⊗ x[r], four rows per pass over dW.
         for (int r = 0; r < n; r++) {
-            Kernels.add(db, dy[r], out);
+            Kernels.add(db, dy[r], 0, out);
         }
         int r = 0;
         if (dWByInput) { // dW[i][:] += x[r][i] · dy[r][:]

@@ -21,6 +21,13 @@ import java.lang.management.ManagementFactory;
  *   multiply-add there. The choice is a {@code static final} constant, so C2 compiles only one branch.
  *   <li>{@link #axpy4} folds four axpy into one pass so the output row is loaded and stored a quarter as often, and
  *   takes the row to add to as an argument so the first pass can start from the bias (or zero) directly.
+ *   <li>Even so, SuperWord picks short vectors for the 64-long rows of CleanRL's networks and leaves half of an
+ *   AVX-512 core idle. When the JVM has {@code jdk.incubator.vector} ({@code --add-modules jdk.incubator.vector}, as
+ *   {@code bin/proxima}, the samples and the benchmarks start it), the element-wise kernels run on the Vector API
+ *   instead ({@code VectorKernels}, compiled from {@code src/main/vector} so that only it needs the module). Each
+ *   lane computes exactly what the scalar loop computes for that element, fused or not as {@link #FMA} says, so the
+ *   results are the same bits either way. {@link #dot} stays scalar: a vector reduction would change the order of
+ *   its additions. The scalar loops ({@code scalar*}) are the reference the vector kernels are tested against.
  * </ul>
  */
 final class Kernels {
@@ -28,7 +35,59 @@ final class Kernels {
     /** Whether {@link Math#fma} runs as one hardware instruction in this JVM (HotSpot's {@code UseFMA}). */
     static final boolean FMA = hardwareFma();
 
+    /** System property that turns the Vector API kernels off ({@code -Dproxima.simd=false}), e.g. to compare. */
+    static final String SIMD_PROPERTY = "proxima.simd";
+
+    /**
+     * The Vector API kernels, or {@code null} to run the scalar loops. A {@code static final} constant: C2 folds the
+     * test below and inlines the one implementation that exists, so the indirection costs nothing once compiled.
+     */
+    private static final SimdKernels SIMD = loadSimd();
+
     private Kernels() {}
+
+    /** Operations with a Vector API implementation; each must give exactly the bits of its {@code scalar*} loop. */
+    interface SimdKernels {
+        void axpy(float[] y, float[] src, float a, float[] x, int len);
+
+        void axpy4(float[] y, float[] src, float a0, float[] x0, float a1, float[] x1, float a2, float[] x2,
+                float a3, float[] x3, int len);
+
+        void add(float[] y, float[] x, int from, int to);
+
+        /** Human-readable description: the species and lane count. */
+        String describe();
+    }
+
+    private static SimdKernels loadSimd() {
+        if (!Boolean.parseBoolean(System.getProperty(SIMD_PROPERTY, "true"))) {
+            return null;
+        }
+        return loadVectorKernels();
+    }
+
+    /**
+     * {@code VectorKernels} if {@code jdk.incubator.vector} is in the boot layer, else {@code null}. Loaded
+     * reflectively: this class must load (and the scalar loops run) in a JVM without the module.
+     */
+    static SimdKernels loadVectorKernels() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return null;
+        }
+        try {
+            return (SimdKernels) Class.forName("dev.proxima.core.nn.VectorKernels").getDeclaredConstructor()
+                    .newInstance();
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return null; // a build without the vector source root, or a VM that cannot run it: scalar it is
+        }
+    }
+
+    /** What runs the element-wise kernels in this JVM, e.g. {@code "Vector API, 16 float lanes"} or {@code "scalar"}. */
+    static String implementation() {
+        return SIMD == null ? "scalar loops (jdk.incubator.vector " + (ModuleLayer.boot()
+                .findModule("jdk.incubator.vector").isPresent() ? "off by -D" + SIMD_PROPERTY + "=false)"
+                        : "not added)") : SIMD.describe();
+    }
 
     private static boolean hardwareFma() {
         try {
@@ -46,7 +105,16 @@ final class Kernels {
 
     /** {@code y[j] = src[j] + a·x[j]}; {@code src} may be {@code y} itself (accumulate). */
     static void axpy(float[] y, float[] src, float a, float[] x, int len) {
-        for (int j = 0; j < len; j++) {
+        if (SIMD != null) {
+            SIMD.axpy(y, src, a, x, len);
+        } else {
+            scalarAxpy(y, src, a, x, 0, len);
+        }
+    }
+
+    /** {@link #axpy} over {@code from <= j < to}, one element at a time: the reference, and the vector tails. */
+    static void scalarAxpy(float[] y, float[] src, float a, float[] x, int from, int len) {
+        for (int j = from; j < len; j++) {
             y[j] = madd(a, x[j], src[j]);
         }
     }
@@ -57,14 +125,33 @@ final class Kernels {
      */
     static void axpy4(float[] y, float[] src, float a0, float[] x0, float a1, float[] x1, float a2, float[] x2,
             float a3, float[] x3, int len) {
-        for (int j = 0; j < len; j++) {
+        if (SIMD != null) {
+            SIMD.axpy4(y, src, a0, x0, a1, x1, a2, x2, a3, x3, len);
+        } else {
+            scalarAxpy4(y, src, a0, x0, a1, x1, a2, x2, a3, x3, 0, len);
+        }
+    }
+
+    /** {@link #axpy4} over {@code from <= j < len}, one element at a time. */
+    static void scalarAxpy4(float[] y, float[] src, float a0, float[] x0, float a1, float[] x1, float a2, float[] x2,
+            float a3, float[] x3, int from, int len) {
+        for (int j = from; j < len; j++) {
             y[j] = madd(a3, x3[j], madd(a2, x2[j], madd(a1, x1[j], madd(a0, x0[j], src[j]))));
         }
     }
 
-    /** {@code y[j] += x[j]}. */
-    static void add(float[] y, float[] x, int len) {
-        for (int j = 0; j < len; j++) {
+    /** {@code y[j] += x[j]} for {@code from <= j < to}. */
+    static void add(float[] y, float[] x, int from, int to) {
+        if (SIMD != null) {
+            SIMD.add(y, x, from, to);
+        } else {
+            scalarAdd(y, x, from, to);
+        }
+    }
+
+    /** {@link #add}, one element at a time. */
+    static void scalarAdd(float[] y, float[] x, int from, int to) {
+        for (int j = from; j < to; j++) {
             y[j] += x[j];
         }
     }

@@ -107,7 +107,7 @@ final class SharedActorCritic extends DenseActorCritic {
         }
         if (dPolicy != null && dValue != null) {
             for (int r = 0; r < n; r++) {
-                Kernels.add(dTrunk[r], dTrunkFromValue[r], width);
+                Kernels.add(dTrunk[r], dTrunkFromValue[r], 0, width);
             }
         }
         trunk.backward(trunkTrain, dTrunk, n, grads(), 0, null);

@@ -294,12 +294,22 @@ class ActorCriticSpec : FunSpec({
                 net.syncParams()
                 net.zeroGrads()
             }
+            // The Vector API kernels (when the JVM has jdk.incubator.vector) box their vectors until C2 compiles
+            // them into registers, so the claim is about compiled code: some window of 20 rounds, within a budget of
+            // warm-up rounds, allocates nothing. The scalar loops allocate nothing from the start.
             repeat(3) { work() }
             val id = Thread.currentThread().id
-            val before = threads.getThreadAllocatedBytes(id)
-            repeat(20) { work() }
-            val allocated = threads.getThreadAllocatedBytes(id) - before
-            withClue("$network allocated $allocated bytes in 20 rounds") { (allocated < 2048) shouldBe true }
+            var allocated = Long.MAX_VALUE
+            var windows = 0
+            while (allocated >= 2048 && windows < 200) {
+                val before = threads.getThreadAllocatedBytes(id)
+                repeat(20) { work() }
+                allocated = threads.getThreadAllocatedBytes(id) - before
+                windows++
+            }
+            withClue("$network allocated $allocated bytes in 20 rounds after ${windows - 1} windows of warm-up") {
+                (allocated < 2048) shouldBe true
+            }
         }
     }
 })

@@ -1,0 +1,84 @@
+package dev.proxima.core.nn
+
+import io.kotest.assertions.withClue
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.nulls.shouldNotBeNull
+import io.kotest.matchers.shouldBe
+import java.util.SplittableRandom
+
+/**
+ * The Vector API kernels against the scalar reference loops, bit for bit, at lengths around the vector width (tails
+ * of every size, rows shorter than one vector) and at offsets. The surefire run of core adds
+ * `jdk.incubator.vector`; a second run without it (`scalar-kernels` in core/pom.xml) checks that core still loads
+ * and trains, on the scalar loops.
+ */
+class KernelsSpec : FunSpec({
+    val vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent
+    val lengths = (0..40).toList() + listOf(63, 64, 65, 127, 128, 129, 255, 256, 257, 511, 512, 513)
+
+    fun floats(rng: SplittableRandom, n: Int): FloatArray =
+        FloatArray(n) { (rng.nextGaussian() * if (rng.nextInt(8) == 0) 1e4 else 1.0).toFloat() }
+
+    fun bits(a: FloatArray): List<Int> = a.map { java.lang.Float.floatToRawIntBits(it) }
+
+    test("the kernels in use are the Vector API ones exactly when the JVM has jdk.incubator.vector") {
+        val simd = Kernels.loadVectorKernels()
+        (simd != null) shouldBe vectorModule
+        if (!vectorModule || System.getProperty(Kernels.SIMD_PROPERTY) == "false") {
+            Kernels.implementation().startsWith("scalar") shouldBe true
+        } else {
+            Kernels.implementation().startsWith("Vector API") shouldBe true
+        }
+    }
+
+    if (vectorModule) {
+        val simd = Kernels.loadVectorKernels().shouldNotBeNull()
+        val rng = SplittableRandom(12)
+
+        test("axpy: vector and scalar give the same bits, with src = y and src apart") {
+            for (len in lengths) {
+                val a = floats(rng, 1)[0]
+                val x = floats(rng, len)
+                val src = floats(rng, len)
+                val y1 = FloatArray(len)
+                val y2 = FloatArray(len)
+                simd.axpy(y1, src, a, x, len)
+                Kernels.scalarAxpy(y2, src, a, x, 0, len)
+                withClue("len $len, separate src") { bits(y1) shouldBe bits(y2) }
+                val acc1 = src.copyOf()
+                val acc2 = src.copyOf()
+                simd.axpy(acc1, acc1, a, x, len)
+                Kernels.scalarAxpy(acc2, acc2, a, x, 0, len)
+                withClue("len $len, accumulate") { bits(acc1) shouldBe bits(acc2) }
+            }
+        }
+
+        test("axpy4: vector and scalar give the same bits") {
+            for (len in lengths) {
+                val a = floats(rng, 4)
+                val xs = Array(4) { floats(rng, len + 3) } // rows longer than len: only len entries are touched
+                val src = floats(rng, len + 3)
+                val y1 = src.copyOf()
+                val y2 = src.copyOf()
+                simd.axpy4(y1, y1, a[0], xs[0], a[1], xs[1], a[2], xs[2], a[3], xs[3], len)
+                Kernels.scalarAxpy4(y2, y2, a[0], xs[0], a[1], xs[1], a[2], xs[2], a[3], xs[3], 0, len)
+                withClue("len $len") { bits(y1) shouldBe bits(y2) }
+            }
+        }
+
+        test("add over a range: vector and scalar give the same bits and leave the rest alone") {
+            for (len in lengths) {
+                for (from in listOf(0, 1, 3, 17).filter { it <= len }) {
+                    val x = floats(rng, len)
+                    val y0 = floats(rng, len)
+                    val y1 = y0.copyOf()
+                    val y2 = y0.copyOf()
+                    simd.add(y1, x, from, len)
+                    Kernels.scalarAdd(y2, x, from, len)
+                    withClue("len $len from $from") { bits(y1) shouldBe bits(y2) }
+                    bits(y1.copyOfRange(0, from)) shouldBe bits(y0.copyOfRange(0, from))
+                }
+            }
+        }
+    }
+})
