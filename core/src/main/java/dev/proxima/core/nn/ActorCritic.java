@@ -55,7 +55,14 @@ public interface ActorCritic {
      */
     void backward(double[] dPolicyOut, double[] dValues, int n);
 
-    /** An independent network with the same architecture and parameters. */
+    /**
+     * Splits the large batches of {@link #forward} and {@link #backward} over {@code team} (the trainer's optimiser
+     * threads) with bit-identical results; {@link #infer} and copies stay on the calling thread. The default ignores
+     * the team, which is correct for any network, just not faster.
+     */
+    default void useThreads(dev.proxima.core.internal.ThreadTeam team) {}
+
+    /** An independent network with the same architecture and parameters (on the calling thread only). */
     ActorCritic copy();
 
     /** Copies the parameters of a network of the same architecture (e.g. to sync the sampling policy). */

@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
  *
  * <p><b>Batches</b> are jagged: row {@code r} of the input is {@code x[r]} (at least {@code in} floats), of the output
  * {@code y[r]}. Nothing is allocated per call. Not thread-safe: backward sums the weight gradient in a buffer of
- * the layer.
+ * the layer. {@link Mlp} splits a minibatch over threads with the package-private pieces ({@link #forwardRows},
+ * {@link #backwardParams}, {@link #backwardInput}), each of which computes its part exactly as the whole would.
  */
 public final class Dense {
 
@@ -122,8 +123,13 @@ public final class Dense {
 
     /** {@code y[r] = W x[r] + b} for rows {@code r < n} (no activation). */
     public void forward(float[][] x, int n, float[][] y) {
+        forwardRows(x, y, 0, n);
+    }
+
+    /** {@link #forward} for rows {@code from <= r < to} only: rows are independent, so threads may split them. */
+    void forwardRows(float[][] x, float[][] y, int from, int to) {
         if (out >= MIN_AXPY_WIDTH) {
-            for (int r = 0; r < n; r++) {
+            for (int r = from; r < to; r++) {
                 float[] xr = x[r];
                 float[] yr = y[r];
                 float[] src = b; // the first pass adds the bias, the others accumulate into y
@@ -139,7 +145,7 @@ public final class Dense {
                 }
             }
         } else {
-            for (int r = 0; r < n; r++) {
+            for (int r = from; r < to; r++) {
                 float[] xr = x[r];
                 float[] yr = y[r];
                 for (int j = 0; j < out; j++) {
@@ -155,21 +161,39 @@ public final class Dense {
      * writes d loss / d x into {@code dx} unless it is {@code null} (the first layer needs no input gradient).
      */
     public void backward(float[][] x, float[][] dy, int n, double[] grads, int offset, float[][] dx) {
+        backwardParams(x, dy, n, grads, offset, 0, 1);
+        if (dx != null) {
+            backwardInput(dy, dx, 0, n);
+        }
+    }
+
+    /**
+     * Member {@code member} of {@code members}' share of the parameter gradient: a contiguous block of the rows of
+     * dW and of the entries of db, each summed over all {@code n} rows of the batch in the same order whatever the
+     * split, then added to {@code grads}. The members' blocks are disjoint, so they may run at once, and the sums
+     * are the same bits for any number of members.
+     */
+    void backwardParams(float[][] x, float[][] dy, int n, double[] grads, int offset, int member, int members) {
+        int jFrom = (int) ((long) out * member / members);
+        int jTo = (int) ((long) out * (member + 1) / members);
         // db = sum_r dy[r];  dW = sum_r dy[r] ⊗ x[r], four rows per pass over dW.
         for (int r = 0; r < n; r++) {
-            Kernels.add(db, dy[r], 0, out);
+            Kernels.add(db, dy[r], jFrom, jTo);
         }
+        int dWRows = dWByInput ? in : out;
+        int from = (int) ((long) dWRows * member / members);
+        int to = (int) ((long) dWRows * (member + 1) / members);
         int r = 0;
         if (dWByInput) { // dW[i][:] += x[r][i] · dy[r][:]
             for (; r + 3 < n; r += 4) {
                 float[] x0 = x[r], x1 = x[r + 1], x2 = x[r + 2], x3 = x[r + 3];
                 float[] d0 = dy[r], d1 = dy[r + 1], d2 = dy[r + 2], d3 = dy[r + 3];
-                for (int i = 0; i < in; i++) {
+                for (int i = from; i < to; i++) {
                     Kernels.axpy4(dW[i], dW[i], x0[i], d0, x1[i], d1, x2[i], d2, x3[i], d3, out);
                 }
             }
             for (; r < n; r++) {
-                for (int i = 0; i < in; i++) {
+                for (int i = from; i < to; i++) {
                     Kernels.axpy(dW[i], dW[i], x[r][i], dy[r], out);
                 }
             }
@@ -177,40 +201,45 @@ public final class Dense {
             for (; r + 3 < n; r += 4) {
                 float[] x0 = x[r], x1 = x[r + 1], x2 = x[r + 2], x3 = x[r + 3];
                 float[] d0 = dy[r], d1 = dy[r + 1], d2 = dy[r + 2], d3 = dy[r + 3];
-                for (int j = 0; j < out; j++) {
+                for (int j = from; j < to; j++) {
                     Kernels.axpy4(dW[j], dW[j], d0[j], x0, d1[j], x1, d2[j], x2, d3[j], x3, in);
                 }
             }
             for (; r < n; r++) {
-                for (int j = 0; j < out; j++) {
+                for (int j = from; j < to; j++) {
                     Kernels.axpy(dW[j], dW[j], dy[r][j], x[r], in);
                 }
             }
         }
-        if (dx != null) { // dx[r][:] = sum_j dy[r][j] · W[j][:]
-            for (r = 0; r < n; r++) {
-                float[] dxr = dx[r];
-                float[] dyr = dy[r];
-                float[] src = zeros;
-                int j = 0;
-                for (; j + 3 < out; j += 4) {
-                    Kernels.axpy4(dxr, src, dyr[j], wT[j], dyr[j + 1], wT[j + 1], dyr[j + 2], wT[j + 2], dyr[j + 3],
-                            wT[j + 3], in);
-                    src = dxr;
-                }
-                for (; j < out; j++) {
-                    Kernels.axpy(dxr, src, dyr[j], wT[j], in);
-                    src = dxr;
-                }
-            }
-        }
-        flushGrads(grads, offset);
+        flushGrads(grads, offset, from, to, jFrom, jTo);
     }
 
-    /** Adds the float32 sums of this backward to the float64 accumulator and clears them. */
-    private void flushGrads(double[] grads, int offset) {
+    /** {@code dx[r][:] = sum_j dy[r][j] · W[j][:]} for rows {@code from <= r < to}. */
+    void backwardInput(float[][] dy, float[][] dx, int from, int to) {
+        for (int r = from; r < to; r++) {
+            float[] dxr = dx[r];
+            float[] dyr = dy[r];
+            float[] src = zeros;
+            int j = 0;
+            for (; j + 3 < out; j += 4) {
+                Kernels.axpy4(dxr, src, dyr[j], wT[j], dyr[j + 1], wT[j + 1], dyr[j + 2], wT[j + 2], dyr[j + 3],
+                        wT[j + 3], in);
+                src = dxr;
+            }
+            for (; j < out; j++) {
+                Kernels.axpy(dxr, src, dyr[j], wT[j], in);
+                src = dxr;
+            }
+        }
+    }
+
+    /**
+     * Adds the float32 sums of dW rows {@code [from, to)} and db entries {@code [jFrom, jTo)} to the float64
+     * accumulator and clears them.
+     */
+    private void flushGrads(double[] grads, int offset, int from, int to, int jFrom, int jTo) {
         if (dWByInput) {
-            for (int i = 0; i < in; i++) {
+            for (int i = from; i < to; i++) {
                 float[] row = dW[i];
                 for (int j = 0; j < out; j++) {
                     grads[offset + j * in + i] += row[j];
@@ -218,7 +247,7 @@ public final class Dense {
                 Arrays.fill(row, 0f);
             }
         } else {
-            for (int j = 0; j < out; j++) {
+            for (int j = from; j < to; j++) {
                 float[] row = dW[j];
                 int base = offset + j * in;
                 for (int i = 0; i < in; i++) {
@@ -228,10 +257,10 @@ public final class Dense {
             }
         }
         int bias = offset + in * out;
-        for (int j = 0; j < out; j++) {
+        for (int j = jFrom; j < jTo; j++) {
             grads[bias + j] += db[j];
         }
-        Arrays.fill(db, 0f);
+        Arrays.fill(db, jFrom, jTo, 0f);
     }
 
     @Override

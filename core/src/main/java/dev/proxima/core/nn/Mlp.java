@@ -1,5 +1,6 @@
 package dev.proxima.core.nn;
 
+import dev.proxima.core.internal.ThreadTeam;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -10,8 +11,20 @@ import java.util.SplittableRandom;
  * <p>Its parameters are the layers' parameters one after the other (see {@link Dense} for each layer's layout),
  * starting at an offset of a float64 vector owned by the caller. Batch state lives in a {@link Workspace}, so one
  * network can run inference in one workspace without disturbing the activations another keeps for backward.
+ *
+ * <p>With a {@link ThreadTeam} ({@link #useThreads}) a batch of at least {@link #MIN_PARALLEL_ROWS} rows is split
+ * over the team: forward by rows (rows are independent through the whole network, so one hand-off per forward),
+ * backward layer by layer, the input gradient by rows and the parameter gradient by rows of dW (each summed over the
+ * batch rows in the same order as on one thread). Every float is computed by the same operations in the same order
+ * whatever the team's size, so results are bit-identical for any number of threads.
  */
 public final class Mlp {
+
+    /**
+     * Below this many rows a layer is a few microseconds of work, the order of a hand-off to the team, so it runs on
+     * the caller. The results do not depend on this choice.
+     */
+    static final int MIN_PARALLEL_ROWS = 32;
 
     private final int[] sizes;
     private final Dense[] layers;
@@ -20,6 +33,20 @@ public final class Mlp {
     private final boolean activateOutput;
     private final int numParams;
     private final int maxWidth;
+
+    private ThreadTeam team = ThreadTeam.solo();
+    // The arguments of the section the team is running: fields, so that the tasks are built once (no allocation
+    // per call).
+    private Workspace taskWs;
+    private float[][] taskX;
+    private float[][] taskDy;
+    private float[][] taskDx;
+    private double[] taskGrads;
+    private int taskN;
+    private int taskLayer;
+    private int taskOffset;
+    private final ThreadTeam.Task forwardTask = this::forwardShare;
+    private final ThreadTeam.Task backwardTask = this::backwardShare;
 
     /**
      * @param activation     applied after every hidden layer
@@ -119,6 +146,14 @@ public final class Mlp {
     }
 
     /**
+     * Splits batches of {@link #MIN_PARALLEL_ROWS} rows or more over {@code team} from now on (the solo team: no
+     * split). The team is the caller's to close; this network only borrows it, from one thread at a time.
+     */
+    public void useThreads(ThreadTeam team) {
+        this.team = team == null ? ThreadTeam.solo() : team;
+    }
+
+    /**
      * Runs rows {@code r < n} of {@code x} through the network and returns the output rows, which belong to
      * {@code ws} and stay valid until its next forward. {@code ws} keeps a reference to {@code x} and the
      * activations for one {@link #backward}.
@@ -127,19 +162,35 @@ public final class Mlp {
         ws.ensureCapacity(n);
         ws.input = x;
         ws.rows = n;
-        float[][] in = x;
+        taskWs = ws;
+        taskX = x;
+        taskN = n;
+        try {
+            team.run(forwardTask, n >= MIN_PARALLEL_ROWS);
+        } finally {
+            taskWs = null;
+            taskX = null;
+        }
+        return ws.outputs[layers.length - 1];
+    }
+
+    /** One member's rows of {@link #forward}, through every layer. */
+    private void forwardShare(int member, int members) {
+        int from = ThreadTeam.start(taskN, member, members);
+        int to = ThreadTeam.end(taskN, member, members);
+        Workspace ws = taskWs;
+        float[][] in = taskX;
         for (int k = 0; k < layers.length; k++) {
             float[][] outRows = ws.outputs[k];
-            layers[k].forward(in, n, outRows);
+            layers[k].forwardRows(in, outRows, from, to);
             if (k < layers.length - 1 || activateOutput) {
                 int width = sizes[k + 1];
-                for (int r = 0; r < n; r++) {
+                for (int r = from; r < to; r++) {
                     activation.apply(outRows[r], width);
                 }
             }
             in = outRows;
         }
-        return in;
     }
 
     /**
@@ -163,17 +214,51 @@ public final class Mlp {
             }
             dy = ws.gradB;
         }
-        for (int k = last; k >= 0; k--) {
-            float[][] x = k == 0 ? ws.input : ws.outputs[k - 1];
-            float[][] dx = k == 0 ? dIn : spare;
-            layers[k].backward(x, dy, n, grads, offset + offsets[k], dx);
+        boolean parallel = n >= MIN_PARALLEL_ROWS;
+        taskN = n;
+        taskGrads = grads;
+        try {
+            for (int k = last; k >= 0; k--) {
+                float[][] x = k == 0 ? ws.input : ws.outputs[k - 1];
+                float[][] dx = k == 0 ? dIn : spare;
+                taskLayer = k;
+                taskX = x;
+                taskDy = dy;
+                taskDx = dx;
+                taskOffset = offset + offsets[k];
+                team.run(backwardTask, parallel);
+                if (k > 0) {
+                    spare = dx == ws.gradA ? ws.gradB : ws.gradA; // dOut itself is never written
+                    dy = dx;
+                }
+            }
+        } finally {
+            taskX = null;
+            taskDy = null;
+            taskDx = null;
+            taskGrads = null;
+        }
+    }
+
+    /**
+     * One member's share of layer {@code taskLayer}'s backward: its block of the parameter gradient, and its rows
+     * of the input gradient with the activation's derivative applied.
+     */
+    private void backwardShare(int member, int members) {
+        int k = taskLayer;
+        int n = taskN;
+        layers[k].backwardParams(taskX, taskDy, n, taskGrads, taskOffset, member, members);
+        float[][] dx = taskDx;
+        if (dx != null) {
+            int from = ThreadTeam.start(n, member, members);
+            int to = ThreadTeam.end(n, member, members);
+            layers[k].backwardInput(taskDy, dx, from, to);
             if (k > 0) {
                 int width = sizes[k];
-                for (int r = 0; r < n; r++) {
+                float[][] x = taskX;
+                for (int r = from; r < to; r++) {
                     activation.backward(x[r], dx[r], width);
                 }
-                spare = dx == ws.gradA ? ws.gradB : ws.gradA; // dOut itself is never written
-                dy = dx;
             }
         }
     }

@@ -88,6 +88,12 @@ final class SeparateActorCritic extends DenseActorCritic {
     }
 
     @Override
+    public void useThreads(dev.proxima.core.internal.ThreadTeam team) {
+        actor.useThreads(team);
+        critic.useThreads(team);
+    }
+
+    @Override
     void load(double[] params) {
         actor.load(params, 0);
         critic.load(params, criticOffset);

@@ -114,6 +114,11 @@ final class SharedActorCritic extends DenseActorCritic {
     }
 
     @Override
+    public void useThreads(dev.proxima.core.internal.ThreadTeam team) {
+        trunk.useThreads(team); // the heads are a few columns: not worth a hand-off
+    }
+
+    @Override
     void load(double[] params) {
         trunk.load(params, 0);
         policyHead.load(params, policyOffset);

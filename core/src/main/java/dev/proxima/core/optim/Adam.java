@@ -1,5 +1,7 @@
 package dev.proxima.core.optim;
 
+import dev.proxima.core.internal.ThreadTeam;
+
 /**
  * Adam (Kingma &amp; Ba 2015, arXiv:1412.6980, Algorithm 1) with the semantics of {@code torch.optim.Adam}, preceded
  * by {@code clip_grad_norm_} as in CleanRL's update: one call of {@link #step} is
@@ -16,7 +18,9 @@ package dev.proxima.core.optim;
  * <p>The learning rate is an argument of each step so the caller can anneal it ({@link LrSchedule}). A NaN or
  * infinite gradient throws {@link NonFiniteException} before anything changes. The state ({@link #m()},
  * {@link #v()}, {@link #t()}) round-trips exactly through {@link #restore} for checkpoints. Gradients are read,
- * never modified. Allocation-free; not thread-safe.
+ * never modified. Allocation-free; not thread-safe. With a {@link ThreadTeam} ({@link #useThreads}) the
+ * element-wise update of a large vector is split into ranges over the team; the norm, a sum, stays on the caller
+ * so its order never changes, and every element sees the same operations, so the bits do not depend on the team.
  */
 public final class Adam {
 
@@ -35,6 +39,17 @@ public final class Adam {
     private long t;
     private double lastGradNorm = Double.NaN;
     private double lastClipCoef = Double.NaN;
+
+    /** Below this many parameters the update is a few microseconds: not worth a hand-off. */
+    private static final int MIN_PARALLEL_PARAMS = 16_384;
+    private ThreadTeam team = ThreadTeam.solo();
+    // The current step's arguments, read by the pre-built task (no allocation per step).
+    private double[] stepParams;
+    private double[] stepGrads;
+    private double stepCoef;
+    private double stepSize;
+    private double stepInvBias2Sqrt;
+    private final ThreadTeam.Task updateTask = this::updateShare;
 
     /** CleanRL's Adam: betas (0.9, 0.999), eps 1e-5, no weight decay. */
     public Adam(int numParams) {
@@ -117,12 +132,41 @@ public final class Adam {
         // torch divides sqrt(v) by sqrt(1-β2^t); multiplying by the reciprocal differs by at most an ulp and saves
         // a vector division per element, which with the square root is what bounds this loop.
         double invBias2Sqrt = 1.0 / Math.sqrt(1.0 - Math.pow(beta2, step));
-        double stepSize = lr / bias1;
+        stepParams = params;
+        stepGrads = grads;
+        stepCoef = coef;
+        stepSize = lr / bias1;
+        stepInvBias2Sqrt = invBias2Sqrt;
+        try {
+            team.run(updateTask, numParams >= MIN_PARALLEL_PARAMS);
+        } finally {
+            stepParams = null;
+            stepGrads = null;
+        }
+        t = step;
+        lastGradNorm = total;
+        lastClipCoef = coef;
+        return total;
+    }
+
+    /** One member's range of the element-wise update. */
+    private void updateShare(int member, int members) {
+        int from = ThreadTeam.start(numParams, member, members);
+        int to = ThreadTeam.end(numParams, member, members);
+        double[] params = stepParams;
+        double[] grads = stepGrads;
+        double coef = stepCoef;
+        double stepSize = this.stepSize;
+        double invBias2Sqrt = stepInvBias2Sqrt;
+        double beta1 = this.beta1;
+        double beta2 = this.beta2;
+        double eps = this.eps;
+        double weightDecay = this.weightDecay;
         double oneMinusBeta1 = 1.0 - beta1;
         double oneMinusBeta2 = 1.0 - beta2;
         double[] m = this.m;
         double[] v = this.v;
-        for (int i = 0; i < numParams; i++) {
+        for (int i = from; i < to; i++) {
             double g = grads[i] * coef + weightDecay * params[i];
             double mi = beta1 * m[i] + oneMinusBeta1 * g;
             double vi = beta2 * v[i] + oneMinusBeta2 * g * g;
@@ -130,10 +174,14 @@ public final class Adam {
             v[i] = vi;
             params[i] -= stepSize * (mi / (Math.sqrt(vi) * invBias2Sqrt + eps));
         }
-        t = step;
-        lastGradNorm = total;
-        lastClipCoef = coef;
-        return total;
+    }
+
+    /**
+     * Splits the element-wise update of vectors of {@value #MIN_PARALLEL_PARAMS} parameters or more over
+     * {@code team} (borrowed: the caller closes it); the solo team, or {@code null}, runs it on the caller.
+     */
+    public void useThreads(ThreadTeam team) {
+        this.team = team == null ? ThreadTeam.solo() : team;
     }
 
     private static int firstNonFinite(double[] a) {

@@ -7,6 +7,7 @@ import dev.proxima.core.dist.ContinuousActions;
 import dev.proxima.core.dist.Heads;
 import dev.proxima.core.dist.PolicyHead;
 import dev.proxima.core.internal.Json;
+import dev.proxima.core.internal.ThreadTeam;
 import dev.proxima.core.nn.ActorCritic;
 import dev.proxima.core.nn.Network;
 import dev.proxima.core.optim.Adam;
@@ -61,6 +62,8 @@ final class RunState implements AutoCloseable {
     long globalStep;
     /** Training wall time of the run so far, over all processes that trained it. */
     double seconds;
+    /** The optimiser's threads (θ's forward/backward and Adam); the solo team until {@link #optimiserThreads}. */
+    private ThreadTeam optimiserTeam = ThreadTeam.solo();
 
     private RunState(PpoConfig config, long totalSteps, int numWorkers, RolloutCollector.Factory collectors) {
         this.config = config;
@@ -180,6 +183,23 @@ final class RunState implements AutoCloseable {
         }
     }
 
+    /**
+     * Has θ's minibatch passes and Adam's update run on {@code n} threads (the caller and {@code n - 1} daemon
+     * threads this state owns until {@link #close}). Not part of the run's state: results are the same bits for any
+     * {@code n}, so a checkpoint resumes with whatever count the resuming trainer has.
+     */
+    void optimiserThreads(int n) {
+        ThreadTeam old = optimiserTeam;
+        optimiserTeam = ThreadTeam.of(n, "proxima-optimiser");
+        theta.useThreads(optimiserTeam);
+        adam.useThreads(optimiserTeam);
+        old.close();
+    }
+
+    int optimiserThreads() {
+        return optimiserTeam.size();
+    }
+
     boolean finished() {
         return updatesDone >= numUpdates;
     }
@@ -217,7 +237,13 @@ final class RunState implements AutoCloseable {
 
     @Override
     public void close() {
-        collector.close();
+        try {
+            collector.close();
+        } finally {
+            theta.useThreads(ThreadTeam.solo());
+            adam.useThreads(ThreadTeam.solo());
+            optimiserTeam.close();
+        }
     }
 
     /** Object's default toString, {@code SimpleName@hash} or {@code pkg.Name@hash}. */
