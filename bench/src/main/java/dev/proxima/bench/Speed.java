@@ -43,6 +43,7 @@ import java.util.concurrent.Executors;
 final class Speed {
     static final String USAGE = """
             speed [--warmup 100] [--updates 300] [--repeats 3] [--workers N (default: all cores, at most 4)]
+                  [--optimiser-threads N (default 1; N > 1 adds rows with N threads)]
                   [--solve-seeds 1-5] [--solve-max-steps 100k] [--eval-every 4] [--solve-episodes 10]
                   [--fma-millis 1000] [--parts throughput,solve,peak] [--set name=value]... [--out docs/bench]
               --set changes the TUNED preset of the time-to-solve runs (to try a variant); --parts runs a subset.""";
@@ -50,7 +51,7 @@ final class Speed {
     private Speed() {}
 
     /** Throughput of one configuration: env steps/s over the timed updates and where the time went. */
-    record Throughput(int workers, double stepsPerSecond, double sampleShare, double bytesPerStep, double seconds,
+    record Throughput(int workers, int optimiserThreads, double stepsPerSecond, double sampleShare, double bytesPerStep, double seconds,
             double liveHeapBytes) {}
 
     /** One time-to-solve run: seconds and steps until solved, or NaN/-1 if the step cap came first. */
@@ -62,6 +63,7 @@ final class Speed {
         int repeats = o.intValue("repeats", 3);
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = o.intValue("workers", Math.min(cores, 4));
+        int optimiserThreads = o.intValue("optimiser-threads", 1);
         long[] solveSeeds = o.seeds("solve-seeds", "1-5");
         long solveMax = o.longValue("solve-max-steps", 100_000);
         int evalEvery = o.intValue("eval-every", 4);
@@ -77,9 +79,9 @@ final class Speed {
             }
         }
         Runs.config("CartPole-v1", 1, Preset.TUNED, sets); // fails early on a bad --set
-        if (warmup < 0 || updates < 1 || repeats < 1 || workers < 1 || evalEvery < 1 || solveEpisodes < 1
+        if (warmup < 0 || updates < 1 || repeats < 1 || workers < 1 || optimiserThreads < 1 || evalEvery < 1 || solveEpisodes < 1
                 || fmaMillis < 1) {
-            throw new BenchException("speed: --updates, --repeats, --workers, --eval-every, --solve-episodes and"
+            throw new BenchException("speed: --updates, --repeats, --workers, --optimiser-threads, --eval-every, --solve-episodes and"
                     + " --fma-millis must be at least 1 (--warmup at least 0).");
         }
 
@@ -88,24 +90,28 @@ final class Speed {
         double[] load = loadAverage();
         List<Throughput> tps = new ArrayList<>();
         List<Integer> workerCounts = workers == 1 ? List.of(1) : List.of(1, workers);
-        for (int w : parts.contains("throughput") ? workerCounts : List.<Integer>of()) {
-            Throughput best = null;
-            for (int r = 0; r < repeats; r++) {
-                Throughput t = throughput(shape, w, warmup, updates);
-                System.out.printf(Locale.ROOT, "throughput, %d worker(s), repeat %d: %.0f steps/s (sampling %.0f%%)%n",
-                        w, r + 1, t.stepsPerSecond(), 100 * t.sampleShare());
-                if (best == null || t.stepsPerSecond() > best.stepsPerSecond()) {
-                    best = t;
+        List<Integer> threadCounts = optimiserThreads == 1 ? List.of(1) : List.of(1, optimiserThreads);
+        for (int ot : parts.contains("throughput") ? threadCounts : List.<Integer>of()) {
+            for (int w : workerCounts) {
+                Throughput best = null;
+                for (int r = 0; r < repeats; r++) {
+                    Throughput t = throughput(shape, w, ot, warmup, updates);
+                    System.out.printf(Locale.ROOT, "throughput, %d worker(s), %d optimiser thread(s), repeat %d:"
+                            + " %.0f steps/s (sampling %.0f%%)%n", w, ot, r + 1, t.stepsPerSecond(),
+                            100 * t.sampleShare());
+                    if (best == null || t.stepsPerSecond() > best.stepsPerSecond()) {
+                        best = t;
+                    }
                 }
+                tps.add(best);
             }
-            tps.add(best);
         }
 
         List<Solve> solves = new ArrayList<>();
         for (int w : parts.contains("solve") ? workerCounts : List.<Integer>of()) {
             for (long seed : solveSeeds) {
-                Solve s = timeToSolve(Runs.config("CartPole-v1", seed, Preset.TUNED, sets), w, solveMax, evalEvery,
-                        solveEpisodes);
+                Solve s = timeToSolve(Runs.config("CartPole-v1", seed, Preset.TUNED, sets), w, optimiserThreads,
+                        solveMax, evalEvery, solveEpisodes);
                 System.out.printf(Locale.ROOT, "time to solve, seed %d, %d worker(s): %s%n", seed, w,
                         Double.isNaN(s.seconds()) ? "not solved in " + solveMax + " steps"
                                 : String.format(Locale.ROOT, "%.2f s, %d steps", s.seconds(), s.steps()));
@@ -127,8 +133,10 @@ final class Speed {
         kv.put("cpu", cpuModel());
         kv.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         kv.put("load_average_1min_at_start", num(load[0]));
+        kv.put("kernels", dev.proxima.core.nn.Network.kernels());
         for (Throughput t : tps) {
-            String k = "throughput_" + t.workers() + "w";
+            String k = "throughput_" + t.workers() + "w" + (t.optimiserThreads() == 1 ? "" : "_"
+                    + t.optimiserThreads() + "ot");
             kv.put(k + "_steps_per_s", num(t.stepsPerSecond()));
             kv.put(k + "_sample_share", num(t.sampleShare()));
             kv.put(k + "_bytes_per_step", num(t.bytesPerStep()));
@@ -173,12 +181,12 @@ final class Speed {
         return PpoConfig.builder().env(Registry.global().spec("CartPole-v1")).seed(seed).build();
     }
 
-    static Throughput throughput(PpoConfig config, int workers, int warmup, int updates) {
+    static Throughput throughput(PpoConfig config, int workers, int optimiserThreads, int warmup, int updates) {
         long total = (long) (warmup + updates) * config.batchSize();
         com.sun.management.ThreadMXBean threads = threadBean();
         try (TimedSampling sampling = new TimedSampling(workers);
-                TrainingRun run = Trainer.builder(config).workers(workers).samplingExecutor(sampling).build()
-                        .start(total)) {
+                TrainingRun run = Trainer.builder(config).workers(workers).optimiserThreads(optimiserThreads)
+                        .samplingExecutor(sampling).build().start(total)) {
             run.trainUpdates(warmup);
             long allocBefore = allocated(threads);
             sampling.nanos = 0;
@@ -188,18 +196,19 @@ final class Speed {
             long alloc = allocated(threads) - allocBefore;
             double seconds = (t1 - t0) / 1e9;
             double steps = (double) updates * config.batchSize();
-            return new Throughput(workers, steps / seconds, sampling.nanos / 1e9 / seconds,
+            return new Throughput(workers, optimiserThreads, steps / seconds, sampling.nanos / 1e9 / seconds,
                     alloc < 0 ? Double.NaN : alloc / steps, seconds, liveHeapBytes());
         }
     }
 
-    static Solve timeToSolve(PpoConfig config, int workers, long maxSteps, int evalEvery, int episodes) {
+    static Solve timeToSolve(PpoConfig config, int workers, int optimiserThreads, long maxSteps, int evalEvery,
+            int episodes) {
         long seed = config.seed();
         long nanos = 0;
         int w = Math.min(workers, config.numEnvs());
         try (TimedSampling sampling = new TimedSampling(w);
-                TrainingRun run = Trainer.builder(config).workers(w).samplingExecutor(sampling).build()
-                        .start(maxSteps)) {
+                TrainingRun run = Trainer.builder(config).workers(w).optimiserThreads(optimiserThreads)
+                        .samplingExecutor(sampling).build().start(maxSteps)) {
             while (!run.isFinished()) {
                 long t0 = System.nanoTime();
                 run.trainUpdates(1);
@@ -345,6 +354,7 @@ final class Speed {
         s.append(String.format(Locale.ROOT, "Machine: %s, %d cores available to the JVM; %s %s. Load average when the"
                 + " run started: %.2f (1 min), %.2f (5 min).%n", cpuModel(), cores,
                 System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), load[0], load[1]));
+        s.append("Layer kernels: ").append(dev.proxima.core.nn.Network.kernels()).append(".\n");
         if (!tps.isEmpty()) {
             throughputTable(s, tps, flopsPerUpdate / stepsPerUpdate, warmup, updates, repeats);
         }
@@ -375,11 +385,11 @@ final class Speed {
         s.append("\nEnd-to-end training throughput, CartPole-v1, CleanRL ppo.py shape (4 envs × 128 steps, 4 epochs ×"
                 + " 4 minibatches, separate 64-64 tanh); ").append(updates).append(" timed updates after ")
                 .append(warmup).append(" warm-up updates, best of ").append(repeats).append(":\n\n");
-        s.append("| sampling workers | env steps/s | time sampling | time optimising | allocated per env step |"
-                + " training FLOP rate |\n|---|---|---|---|---|---|\n");
+        s.append("| sampling workers | optimiser threads | env steps/s | time sampling | time optimising |"
+                + " allocated per env step | training FLOP rate |\n|---|---|---|---|---|---|---|\n");
         for (Throughput t : tps) {
-            s.append(String.format(Locale.ROOT, "| %d | %,.0f | %.0f%% | %.0f%% | %.1f B | %.2f GFLOP/s |%n",
-                    t.workers(), t.stepsPerSecond(), 100 * t.sampleShare(), 100 * (1 - t.sampleShare()),
+            s.append(String.format(Locale.ROOT, "| %d | %d | %,.0f | %.0f%% | %.0f%% | %.1f B | %.2f GFLOP/s |%n",
+                    t.workers(), t.optimiserThreads(), t.stepsPerSecond(), 100 * t.sampleShare(), 100 * (1 - t.sampleShare()),
                     t.bytesPerStep(), t.stepsPerSecond() * flopsPerStep / 1e9));
         }
     }

@@ -68,6 +68,10 @@ internal class TrainCommand(private val ctx: Cli.Context) : CoreCliktCommand(nam
     val checkpointEvery by option("--checkpoint-every", metavar = "N",
         help = "updates between training checkpoints checkpoints/last.safetensors (default: every evaluation; also " +
             "after the last update and when stopped)").int().restrictTo(min = 1)
+    val optimiserThreads by option("--optimiser-threads", metavar = "N",
+        help = "threads of each minibatch's forward/backward and of Adam (default: the script's, else 1); the run is " +
+            "the same bits for any N, so it may differ on --resume. Pays off with minibatches of 128+ rows on idle cores")
+        .int().restrictTo(min = 1)
     val classpath by option("--classpath", "-cp", metavar = "PATHS",
         help = "plugin jars or class folders (separated by '${java.io.File.pathSeparator}'; DIR/* for every jar in DIR) " +
             "whose envs, networks and loss terms the script may use; added to ${Plugins.ENV}").multiple()

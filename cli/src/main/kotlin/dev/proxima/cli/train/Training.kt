@@ -261,6 +261,7 @@ internal class Training(private val ctx: Cli.Context, private val o: TrainComman
             val trainer = try {
                 val b = p.base.toBuilder().config(config).totalSteps(p.totalSteps).samplingExecutor(monitor)
                     .callback(recorder)
+                o.optimiserThreads?.let { b.optimiserThreads(it) }
                 if (cluster != null) b.collector(cluster.factory).callback(cluster)
                 b.callback(evaluate).callback(checkpoint).build()
             } catch (e: PpoConfigException) {

@@ -54,6 +54,10 @@ class PpoTrainer(@get:JvmName("trainer") val trainer: Trainer) {
     @get:JvmName("workers")
     val workers: Int get() = trainer.workers()
 
+    /** Threads of the minibatch passes and of Adam's update. */
+    @get:JvmName("optimiserThreads")
+    val optimiserThreads: Int get() = trainer.optimiserThreads()
+
     /** The budget used when a call is given none, in env steps. */
     @get:JvmName("totalSteps")
     val totalSteps: Long get() = trainer.totalSteps()
