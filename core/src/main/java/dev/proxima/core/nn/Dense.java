@@ -42,6 +42,8 @@ public final class Dense {
     private final float[] db;
     /** {@code in} zeros: where the input gradient's first pass starts from. */
     private final float[] zeros;
+    /** One column of a batch, gathered for {@link #backward} (threads bring their own to backwardParams). */
+    private float[] column = new float[0];
 
     /**
      * @param in  inputs per row, at least 1
@@ -129,20 +131,8 @@ public final class Dense {
     /** {@link #forward} for rows {@code from <= r < to} only: rows are independent, so threads may split them. */
     void forwardRows(float[][] x, float[][] y, int from, int to) {
         if (out >= MIN_AXPY_WIDTH) {
-            for (int r = from; r < to; r++) {
-                float[] xr = x[r];
-                float[] yr = y[r];
-                float[] src = b; // the first pass adds the bias, the others accumulate into y
-                int i = 0;
-                for (; i + 3 < in; i += 4) {
-                    Kernels.axpy4(yr, src, xr[i], w[i], xr[i + 1], w[i + 1], xr[i + 2], w[i + 2], xr[i + 3], w[i + 3],
-                            out);
-                    src = yr;
-                }
-                for (; i < in; i++) {
-                    Kernels.axpy(yr, src, xr[i], w[i], out);
-                    src = yr;
-                }
+            for (int r = from; r < to; r++) { // y[r] = b + x[r][0]·w[0] + x[r][1]·w[1] + ...
+                Kernels.combine(y[r], b, x[r], w, in, out);
             }
         } else {
             for (int r = from; r < to; r++) {
@@ -161,7 +151,10 @@ public final class Dense {
      * writes d loss / d x into {@code dx} unless it is {@code null} (the first layer needs no input gradient).
      */
     public void backward(float[][] x, float[][] dy, int n, double[] grads, int offset, float[][] dx) {
-        backwardParams(x, dy, n, grads, offset, 0, 1);
+        if (column.length < n) {
+            column = new float[n];
+        }
+        backwardParams(x, dy, n, grads, offset, 0, 1, column);
         if (dx != null) {
             backwardInput(dy, dx, 0, n);
         }
@@ -171,9 +164,11 @@ public final class Dense {
      * Member {@code member} of {@code members}' share of the parameter gradient: a contiguous block of the rows of
      * dW and of the entries of db, each summed over all {@code n} rows of the batch in the same order whatever the
      * split, then added to {@code grads}. The members' blocks are disjoint, so they may run at once, and the sums
-     * are the same bits for any number of members.
+     * are the same bits for any number of members. {@code column} (at least {@code n} floats, the member's own) holds
+     * the coefficients of one dW row: a column of {@code dy} or {@code x}.
      */
-    void backwardParams(float[][] x, float[][] dy, int n, double[] grads, int offset, int member, int members) {
+    void backwardParams(float[][] x, float[][] dy, int n, double[] grads, int offset, int member, int members,
+            float[] column) {
         int jFrom = (int) ((long) out * member / members);
         int jTo = (int) ((long) out * (member + 1) / members);
         // db = sum_r dy[r];  dW = sum_r dy[r] ⊗ x[r], four rows per pass over dW.
@@ -183,32 +178,19 @@ public final class Dense {
         int dWRows = dWByInput ? in : out;
         int from = (int) ((long) dWRows * member / members);
         int to = (int) ((long) dWRows * (member + 1) / members);
-        int r = 0;
-        if (dWByInput) { // dW[i][:] += x[r][i] · dy[r][:]
-            for (; r + 3 < n; r += 4) {
-                float[] x0 = x[r], x1 = x[r + 1], x2 = x[r + 2], x3 = x[r + 3];
-                float[] d0 = dy[r], d1 = dy[r + 1], d2 = dy[r + 2], d3 = dy[r + 3];
-                for (int i = from; i < to; i++) {
-                    Kernels.axpy4(dW[i], dW[i], x0[i], d0, x1[i], d1, x2[i], d2, x3[i], d3, out);
+        if (dWByInput) { // dW[i][:] += x[0][i]·dy[0][:] + x[1][i]·dy[1][:] + ...
+            for (int i = from; i < to; i++) {
+                for (int r = 0; r < n; r++) {
+                    column[r] = x[r][i];
                 }
+                Kernels.combine(dW[i], dW[i], column, dy, n, out);
             }
-            for (; r < n; r++) {
-                for (int i = from; i < to; i++) {
-                    Kernels.axpy(dW[i], dW[i], x[r][i], dy[r], out);
+        } else { // dW[j][:] += dy[0][j]·x[0][:] + dy[1][j]·x[1][:] + ...
+            for (int j = from; j < to; j++) {
+                for (int r = 0; r < n; r++) {
+                    column[r] = dy[r][j];
                 }
-            }
-        } else { // dW[j][:] += dy[r][j] · x[r][:]
-            for (; r + 3 < n; r += 4) {
-                float[] x0 = x[r], x1 = x[r + 1], x2 = x[r + 2], x3 = x[r + 3];
-                float[] d0 = dy[r], d1 = dy[r + 1], d2 = dy[r + 2], d3 = dy[r + 3];
-                for (int j = from; j < to; j++) {
-                    Kernels.axpy4(dW[j], dW[j], d0[j], x0, d1[j], x1, d2[j], x2, d3[j], x3, in);
-                }
-            }
-            for (; r < n; r++) {
-                for (int j = from; j < to; j++) {
-                    Kernels.axpy(dW[j], dW[j], dy[r][j], x[r], in);
-                }
+                Kernels.combine(dW[j], dW[j], column, x, n, in);
             }
         }
         flushGrads(grads, offset, from, to, jFrom, jTo);
@@ -217,19 +199,7 @@ public final class Dense {
     /** {@code dx[r][:] = sum_j dy[r][j] · W[j][:]} for rows {@code from <= r < to}. */
     void backwardInput(float[][] dy, float[][] dx, int from, int to) {
         for (int r = from; r < to; r++) {
-            float[] dxr = dx[r];
-            float[] dyr = dy[r];
-            float[] src = zeros;
-            int j = 0;
-            for (; j + 3 < out; j += 4) {
-                Kernels.axpy4(dxr, src, dyr[j], wT[j], dyr[j + 1], wT[j + 1], dyr[j + 2], wT[j + 2], dyr[j + 3],
-                        wT[j + 3], in);
-                src = dxr;
-            }
-            for (; j < out; j++) {
-                Kernels.axpy(dxr, src, dyr[j], wT[j], in);
-                src = dxr;
-            }
+            Kernels.combine(dx[r], zeros, dy[r], wT, out, in);
         }
     }
 

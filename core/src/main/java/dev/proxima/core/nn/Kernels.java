@@ -55,6 +55,8 @@ final class Kernels {
 
         void add(float[] y, float[] x, int from, int to);
 
+        void combine(float[] y, float[] init, float[] coef, float[][] rows, int count, int len);
+
         /** Human-readable description: the species and lane count. */
         String describe();
     }
@@ -137,6 +139,40 @@ final class Kernels {
             float a3, float[] x3, int from, int len) {
         for (int j = from; j < len; j++) {
             y[j] = madd(a3, x3[j], madd(a2, x2[j], madd(a1, x1[j], madd(a0, x0[j], src[j]))));
+        }
+    }
+
+    /**
+     * {@code y[j] = init[j] + coef[0]·rows[0][j] + ... + coef[count-1]·rows[count-1][j]} for {@code j < len}, the
+     * terms added one at a time in that order ({@code init} may be {@code y}): a matrix-vector product, e.g. a dense
+     * layer's output row from its input row. On the scalar path this is {@link #axpy4} passes then {@link #axpy}, as
+     * the layers always did; the vector kernel keeps a block of {@code y} in registers across all {@code count}
+     * terms instead of loading and storing it on every pass, with the same operations on every element.
+     */
+    static void combine(float[] y, float[] init, float[] coef, float[][] rows, int count, int len) {
+        if (SIMD != null) {
+            SIMD.combine(y, init, coef, rows, count, len);
+        } else {
+            scalarCombine(y, init, coef, rows, count, len);
+        }
+    }
+
+    /** {@link #combine} as four-term axpy passes: the reference. */
+    static void scalarCombine(float[] y, float[] init, float[] coef, float[][] rows, int count, int len) {
+        if (count == 0) {
+            System.arraycopy(init, 0, y, 0, len);
+            return;
+        }
+        float[] src = init;
+        int k = 0;
+        for (; k + 3 < count; k += 4) {
+            scalarAxpy4(y, src, coef[k], rows[k], coef[k + 1], rows[k + 1], coef[k + 2], rows[k + 2], coef[k + 3],
+                    rows[k + 3], 0, len);
+            src = y;
+        }
+        for (; k < count; k++) {
+            scalarAxpy(y, src, coef[k], rows[k], 0, len);
+            src = y;
         }
     }
 

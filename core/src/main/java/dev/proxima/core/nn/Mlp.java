@@ -45,6 +45,8 @@ public final class Mlp {
     private int taskN;
     private int taskLayer;
     private int taskOffset;
+    /** Per member, a column of the batch for {@link Dense#backwardParams}. */
+    private float[][] columns = new float[1][0];
     private final ThreadTeam.Task forwardTask = this::forwardShare;
     private final ThreadTeam.Task backwardTask = this::backwardShare;
 
@@ -215,6 +217,9 @@ public final class Mlp {
             dy = ws.gradB;
         }
         boolean parallel = n >= MIN_PARALLEL_ROWS;
+        if (columns.length < team.size() || columns[0].length < n) {
+            columns = new float[team.size()][Math.max(n, columns[0].length)];
+        }
         taskN = n;
         taskGrads = grads;
         try {
@@ -247,7 +252,7 @@ public final class Mlp {
     private void backwardShare(int member, int members) {
         int k = taskLayer;
         int n = taskN;
-        layers[k].backwardParams(taskX, taskDy, n, taskGrads, taskOffset, member, members);
+        layers[k].backwardParams(taskX, taskDy, n, taskGrads, taskOffset, member, members, columns[member]);
         float[][] dx = taskDx;
         if (dx != null) {
             int from = ThreadTeam.start(n, member, members);

@@ -72,6 +72,55 @@ final class VectorKernels implements Kernels.SimdKernels {
     }
 
     @Override
+    public void combine(float[] y, float[] init, float[] coef, float[][] rows, int count, int len) {
+        int step = S.length();
+        int j = 0;
+        // Four vectors of y at a time (64 floats with AVX-512: a whole row of CleanRL's layers) stay in registers
+        // while every term is added; each lane sees init, then coef[0]·rows[0], coef[1]·rows[1], ... in order.
+        for (; j + 4 * step <= len; j += 4 * step) {
+            FloatVector a0 = FloatVector.fromArray(S, init, j);
+            FloatVector a1 = FloatVector.fromArray(S, init, j + step);
+            FloatVector a2 = FloatVector.fromArray(S, init, j + 2 * step);
+            FloatVector a3 = FloatVector.fromArray(S, init, j + 3 * step);
+            for (int k = 0; k < count; k++) {
+                FloatVector c = FloatVector.broadcast(S, coef[k]);
+                float[] row = rows[k];
+                if (Kernels.FMA) {
+                    a0 = c.fma(FloatVector.fromArray(S, row, j), a0);
+                    a1 = c.fma(FloatVector.fromArray(S, row, j + step), a1);
+                    a2 = c.fma(FloatVector.fromArray(S, row, j + 2 * step), a2);
+                    a3 = c.fma(FloatVector.fromArray(S, row, j + 3 * step), a3);
+                } else {
+                    a0 = c.mul(FloatVector.fromArray(S, row, j)).add(a0);
+                    a1 = c.mul(FloatVector.fromArray(S, row, j + step)).add(a1);
+                    a2 = c.mul(FloatVector.fromArray(S, row, j + 2 * step)).add(a2);
+                    a3 = c.mul(FloatVector.fromArray(S, row, j + 3 * step)).add(a3);
+                }
+            }
+            a0.intoArray(y, j);
+            a1.intoArray(y, j + step);
+            a2.intoArray(y, j + 2 * step);
+            a3.intoArray(y, j + 3 * step);
+        }
+        for (; j + step <= len; j += step) {
+            FloatVector a = FloatVector.fromArray(S, init, j);
+            for (int k = 0; k < count; k++) {
+                FloatVector c = FloatVector.broadcast(S, coef[k]);
+                FloatVector x = FloatVector.fromArray(S, rows[k], j);
+                a = Kernels.FMA ? c.fma(x, a) : c.mul(x).add(a);
+            }
+            a.intoArray(y, j);
+        }
+        for (; j < len; j++) {
+            float a = init[j];
+            for (int k = 0; k < count; k++) {
+                a = Kernels.madd(coef[k], rows[k][j], a);
+            }
+            y[j] = a;
+        }
+    }
+
+    @Override
     public String describe() {
         return "Vector API, " + S.length() + " float lanes (" + S.vectorBitSize() + " bit)";
     }

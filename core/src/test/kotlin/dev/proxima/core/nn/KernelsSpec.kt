@@ -66,6 +66,26 @@ class KernelsSpec : FunSpec({
             }
         }
 
+        test("combine: vector and scalar give the same bits for any length and number of terms, also in place") {
+            for (len in lengths) {
+                for (count in listOf(0, 1, 3, 4, 5, 9, 64, 67)) {
+                    val coef = floats(rng, count + 2)
+                    val rows = Array(count + 1) { floats(rng, len + 5) }
+                    val init = floats(rng, len + 5)
+                    val y1 = FloatArray(len + 5)
+                    val y2 = FloatArray(len + 5)
+                    simd.combine(y1, init, coef, rows, count, len)
+                    Kernels.scalarCombine(y2, init, coef, rows, count, len)
+                    withClue("len $len count $count") { bits(y1) shouldBe bits(y2) }
+                    val acc1 = init.copyOf()
+                    val acc2 = init.copyOf()
+                    simd.combine(acc1, acc1, coef, rows, count, len)
+                    Kernels.scalarCombine(acc2, acc2, coef, rows, count, len)
+                    withClue("len $len count $count, in place") { bits(acc1) shouldBe bits(acc2) }
+                }
+            }
+        }
+
         test("add over a range: vector and scalar give the same bits and leave the rest alone") {
             for (len in lengths) {
                 for (from in listOf(0, 1, 3, 17).filter { it <= len }) {
