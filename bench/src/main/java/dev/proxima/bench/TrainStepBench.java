@@ -1,5 +1,6 @@
 package dev.proxima.bench;
 
+import dev.proxima.core.internal.ThreadTeam;
 import dev.proxima.core.nn.ActorCritic;
 import dev.proxima.core.nn.Network;
 import dev.proxima.core.optim.Adam;
@@ -14,6 +15,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -22,7 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * critic, 2 logits) on {@code minibatch} rows: forward, the gradient of a synthetic squared-error loss on both
  * outputs, backward, Adam with {@code max_grad_norm = 0.5}, and the float32 weight refresh. The PPO loss itself is
  * not included. Defaults: CleanRL's CartPole minibatch (64) and the larger ones of longer rollouts; the wide shapes
- * of issue 12 are {@code -p width=256,512 -p minibatch=64,512}.
+ * of issue 12 are {@code -p width=256,512 -p minibatch=64,512}. {@code threads} is the trainer's
+ * {@code optimiserThreads}: the forward/backward passes and Adam split over that many threads, e.g.
+ * {@code -p threads=1,2 -p minibatch=128,256}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,6 +45,11 @@ public class TrainStepBench {
     @Param({"64"})
     public int width;
 
+    @Param({"1"})
+    public int threads;
+
+    ThreadTeam team;
+
     ActorCritic net;
     Adam adam;
     float[] obs;
@@ -55,6 +64,9 @@ public class TrainStepBench {
     public void setup() {
         net = Network.separate(new int[] {width, width}, new int[] {width, width}).create(OBS_DIM, ACTIONS, 0, new SplittableRandom(1));
         adam = new Adam(net.numParams());
+        team = ThreadTeam.of(threads, "bench-optimiser");
+        net.useThreads(team);
+        adam.useThreads(team);
         SplittableRandom rng = new SplittableRandom(2);
         obs = new float[minibatch * OBS_DIM];
         for (int i = 0; i < obs.length; i++) {
@@ -72,6 +84,11 @@ public class TrainStepBench {
         }
         dPolicy = new double[minibatch * ACTIONS];
         dValues = new double[minibatch];
+    }
+
+    @TearDown
+    public void tearDown() {
+        team.close();
     }
 
     /** Returns the pre-clip gradient norm. */

@@ -22,6 +22,7 @@ class BenchSmokeSpec : FunSpec({
         val b = TrainStepBench()
         b.minibatch = 64
         b.width = 64
+        b.threads = 2
         b.setup()
         fun loss(): Double {
             b.net.infer(b.obs, b.minibatch, b.policy, b.values)
@@ -33,5 +34,6 @@ class BenchSmokeSpec : FunSpec({
         val before = loss()
         repeat(20) { b.trainStep().isFinite() shouldBe true }
         (loss() < before) shouldBe true
+        b.tearDown()
     }
 })

@@ -179,7 +179,7 @@ class TrainCommandTest : FunSpec({
         Files.writeString(out.resolve("checkpoints/.last.safetensors.7f3a9c.tmp"), "half")
         Files.writeString(out.resolve(".metrics.csv.1b2c.tmp"), "half")
         Files.writeString(out.resolve("notes.tmp"), "mine")
-        val resumed = proxima(wd, "train", "--resume", "res/ck/update-000003.safetensors")
+        val resumed = proxima(wd, "train", "--resume", "res/ck/update-000003.safetensors", "--optimiser-threads", "2")
         withClue(resumed) {
             resumed.code shouldBe 0
             resumed.out shouldContain "continuing PPO on CartPole-v1 from update 3 of 8"
@@ -296,6 +296,7 @@ class TrainCommandTest : FunSpec({
             listOf("train", "config.ppo.kts", "extra.ppo.kts"),
             listOf("train", "config.ppo.kts", "--eval-episodes", "0"),
             listOf("train", "config.ppo.kts", "--checkpoint-every", "0"),
+            listOf("train", "config.ppo.kts", "--optimiser-threads", "0"),
         )) {
             val r = proxima(wd, *args.toTypedArray())
             withClue("$args: $r") {

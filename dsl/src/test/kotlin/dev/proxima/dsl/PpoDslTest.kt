@@ -89,6 +89,13 @@ class PpoDslTest : FunSpec({
         (c.losses()[2] as EntropyBonus).coef() shouldBe 0.01
         trainer.totalSteps shouldBe 100_000L
         trainer.workers shouldBe 1
+        trainer.optimiserThreads shouldBe 1
+    }
+
+    test("optimiserThreads(n) reaches the core trainer") {
+        val t = ppo { env(CartPole); optimiserThreads(2) }
+        t.optimiserThreads shouldBe 2
+        t.trainer.optimiserThreads() shouldBe 2
     }
 
     test("every PpoConfig setting is reachable and gives the config the Java builder gives") {

@@ -24,16 +24,12 @@ public enum Activation {
 
         @Override
         public void apply(float[] z, int len) {
-            for (int j = 0; j < len; j++) {
-                z[j] = tanh(z[j]);
-            }
+            Kernels.tanh(z, len);
         }
 
         @Override
         public void backward(float[] y, float[] dy, int len) {
-            for (int j = 0; j < len; j++) {
-                dy[j] *= Kernels.madd(-y[j], y[j], 1f);
-            }
+            Kernels.tanhBackward(y, dy, len);
         }
     },
 

@@ -57,6 +57,12 @@ final class Kernels {
 
         void combine(float[] y, float[] init, float[] coef, float[][] rows, int count, int len);
 
+        /** {@link Activation#tanh} of {@code z[j]} in place, {@code j < len}. */
+        void tanh(float[] z, int len);
+
+        /** {@code dy[j] *= 1 - y[j]²} ({@code madd(-y, y, 1)}), {@code j < len}. */
+        void tanhBackward(float[] y, float[] dy, int len);
+
         /** Human-readable description: the species and lane count. */
         String describe();
     }
@@ -173,6 +179,36 @@ final class Kernels {
         for (; k < count; k++) {
             scalarAxpy(y, src, coef[k], rows[k], 0, len);
             src = y;
+        }
+    }
+
+    /** {@code z[j] = tanh(z[j])} for {@code j < len}, as {@link Activation#tanh}. */
+    static void tanh(float[] z, int len) {
+        if (SIMD != null) {
+            SIMD.tanh(z, len);
+        } else {
+            scalarTanh(z, 0, len);
+        }
+    }
+
+    static void scalarTanh(float[] z, int from, int len) {
+        for (int j = from; j < len; j++) {
+            z[j] = Activation.tanh(z[j]);
+        }
+    }
+
+    /** {@code dy[j] *= 1 - y[j]²} for {@code j < len}: the tanh derivative from its output. */
+    static void tanhBackward(float[] y, float[] dy, int len) {
+        if (SIMD != null) {
+            SIMD.tanhBackward(y, dy, len);
+        } else {
+            scalarTanhBackward(y, dy, 0, len);
+        }
+    }
+
+    static void scalarTanhBackward(float[] y, float[] dy, int from, int len) {
+        for (int j = from; j < len; j++) {
+            dy[j] *= madd(-y[j], y[j], 1f);
         }
     }
 

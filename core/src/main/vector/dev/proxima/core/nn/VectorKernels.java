@@ -16,6 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels implements Kernels.SimdKernels {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
 
     @Override
     public void axpy(float[] y, float[] src, float a, float[] x, int len) {
@@ -118,6 +119,40 @@ final class VectorKernels implements Kernels.SimdKernels {
             }
             y[j] = a;
         }
+    }
+
+    /** {@link Activation#tanh} lane by lane: the same clamp, the same multiply-adds and division, in the same order. */
+    @Override
+    public void tanh(float[] z, int len) {
+        int upper = S.loopBound(len);
+        int j = 0;
+        for (; j < upper; j += S.length()) {
+            FloatVector c = FloatVector.fromArray(S, z, j).min(8f).max(-8f);
+            FloatVector zz = c.mul(c);
+            FloatVector p = madd(madd(madd(madd(FloatVector.broadcast(S, 1.3355876e-08f), zz, 2.0609981e-05f), zz,
+                    0.0034956436f), zz, 0.13381073f), zz, 1f);
+            FloatVector q = madd(madd(madd(madd(FloatVector.broadcast(S, 7.777062e-07f), zz, 0.0003285725f), zz,
+                    0.025877194f), zz, 0.4671439f), zz, 1f);
+            c.mul(p).div(q).intoArray(z, j);
+        }
+        Kernels.scalarTanh(z, j, len);
+    }
+
+    /** {@code a·b + c} as {@link Kernels#madd} does it. */
+    private static FloatVector madd(FloatVector a, FloatVector b, float c) {
+        return Kernels.FMA ? a.fma(b, FloatVector.broadcast(S, c)) : a.mul(b).add(c);
+    }
+
+    @Override
+    public void tanhBackward(float[] y, float[] dy, int len) {
+        int upper = S.loopBound(len);
+        int j = 0;
+        for (; j < upper; j += S.length()) {
+            FloatVector yv = FloatVector.fromArray(S, y, j);
+            FloatVector d = Kernels.FMA ? yv.neg().fma(yv, ONE) : yv.neg().mul(yv).add(ONE);
+            FloatVector.fromArray(S, dy, j).mul(d).intoArray(dy, j);
+        }
+        Kernels.scalarTanhBackward(y, dy, j, len);
     }
 
     @Override

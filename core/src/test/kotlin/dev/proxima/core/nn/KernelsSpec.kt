@@ -86,6 +86,26 @@ class KernelsSpec : FunSpec({
             }
         }
 
+        test("tanh and its derivative: vector and scalar give the same bits, special values included") {
+            val special = floatArrayOf(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 8f, -8f,
+                8.02f, 1e-30f, -1e-30f, Float.MIN_VALUE, 20f, -3.5f)
+            for (len in lengths) {
+                val z = floats(rng, len)
+                for (i in 0 until minOf(len, special.size)) z[(i * 7) % len] = special[i]
+                val z1 = z.copyOf()
+                val z2 = z.copyOf()
+                simd.tanh(z1, len)
+                Kernels.scalarTanh(z2, 0, len)
+                withClue("tanh, len $len") { bits(z1) shouldBe bits(z2) }
+                val dy = floats(rng, len)
+                val d1 = dy.copyOf()
+                val d2 = dy.copyOf()
+                simd.tanhBackward(z1, d1, len)
+                Kernels.scalarTanhBackward(z1, d2, 0, len)
+                withClue("tanh backward, len $len") { bits(d1) shouldBe bits(d2) }
+            }
+        }
+
         test("add over a range: vector and scalar give the same bits and leave the rest alone") {
             for (len in lengths) {
                 for (from in listOf(0, 1, 3, 17).filter { it <= len }) {
