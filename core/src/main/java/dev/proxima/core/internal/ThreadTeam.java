@@ -1,6 +1,8 @@
 package dev.proxima.core.internal;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -10,23 +12,25 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Why not an {@code ExecutorService}: one minibatch of CleanRL's CartPole network is a few dozen sections of
  * 10-50 µs each, so a hand-off must cost about a microsecond and allocate nothing. The members spin on a volatile
- * generation counter for {@link #SPIN_NANOS} after each section (the next one usually follows within that), then
- * park until woken, so an idle team (during sampling, between runs) takes no CPU.
+ * counter for {@link #SPIN_NANOS} after each section (the next one usually follows within that), then park until
+ * woken, so an idle team (during sampling, between runs) takes no CPU.
  *
- * <p>What each member does is up to the task, which splits its work by member index with {@link #start}/{@link #end};
- * callers keep results independent of the team's size by splitting only work whose result does not depend on where
- * the split falls (rows, or output entries each summed in a fixed order). Not for concurrent use: one caller at a
- * time. {@link #close} stops the threads.
+ * <p>A section is {@code size} parts, and whoever is free claims the next one: the caller does not wait for a member
+ * the OS has not scheduled (a busy machine), it does that member's part itself. So a section never takes much longer
+ * than on one thread. The task splits its work by part index with {@link #start}/{@link #end}; callers keep results
+ * independent of the team's size and of who ran which part by splitting only work whose result does not depend on
+ * where the split falls (rows, or output entries each summed in a fixed order). Not for concurrent use: one caller at
+ * a time. {@link #close} stops the threads.
  */
 public final class ThreadTeam implements AutoCloseable {
 
     /** How long an idle member spins before it parks. */
-    private static final long SPIN_NANOS = 200_000;
+    private static final long SPIN_NANOS = 100_000;
 
-    /** One parallel section: member {@code member} of {@code members} does its share. */
+    /** One parallel section: part {@code part} of {@code parts} (the parts together are the whole work). */
     @FunctionalInterface
     public interface Task {
-        void run(int member, int members);
+        void run(int part, int parts);
     }
 
     private static final ThreadTeam SOLO = new ThreadTeam(1, "solo");
@@ -34,11 +38,16 @@ public final class ThreadTeam implements AutoCloseable {
     private final int size;
     private final Thread[] threads;
     private final String name;
-    private volatile long generation;
+    /**
+     * The section being run and its next unclaimed part: generation in the high 32 bits, part in the low 32. A member
+     * claims a part by incrementing it, so it can never take a part of a later section with an earlier task.
+     */
+    private final AtomicLong claim = new AtomicLong();
+    /** Parts of the current section finished. */
+    private final AtomicInteger done = new AtomicInteger();
+    /** Per member: 1 while it is parked or about to park, so the caller knows to unpark it. */
+    private final AtomicIntegerArray sleeping;
     private volatile boolean closed;
-    private final AtomicInteger pending = new AtomicInteger();
-    /** Per member: true while it is parked or about to park, so the caller knows to unpark it. */
-    private final java.util.concurrent.atomic.AtomicIntegerArray sleeping;
     private Task task;
     private volatile Throwable failure;
 
@@ -46,7 +55,7 @@ public final class ThreadTeam implements AutoCloseable {
         this.size = size;
         this.name = name;
         this.threads = new Thread[size];
-        this.sleeping = new java.util.concurrent.atomic.AtomicIntegerArray(size);
+        this.sleeping = new AtomicIntegerArray(size);
         for (int m = 1; m < size; m++) {
             int member = m;
             Thread t = new Thread(() -> work(member), name + "-" + m);
@@ -73,24 +82,24 @@ public final class ThreadTeam implements AutoCloseable {
         return size;
     }
 
-    /** First index of member {@code member}'s share of {@code n} items (contiguous, sizes differing by at most 1). */
-    public static int start(int n, int member, int members) {
-        return (int) ((long) n * member / members);
+    /** First index of part {@code part}'s share of {@code n} items (contiguous, sizes differing by at most 1). */
+    public static int start(int n, int part, int parts) {
+        return (int) ((long) n * part / parts);
     }
 
-    /** One past the last index of member {@code member}'s share of {@code n} items. */
-    public static int end(int n, int member, int members) {
-        return (int) ((long) n * (member + 1) / members);
+    /** One past the last index of part {@code part}'s share of {@code n} items. */
+    public static int end(int n, int part, int parts) {
+        return (int) ((long) n * (part + 1) / parts);
     }
 
     /**
-     * Runs {@code task} on every member if {@code parallel} (else on the caller alone, as member 0 of 1) and returns
-     * when all are done; rethrows a member's exception. Small work is cheaper inline than handed off: callers pass
-     * {@code parallel = false} for it, which must not change the results.
+     * Runs {@code task} as {@link #size()} parts over the team if {@code parallel} (else as one part on the caller)
+     * and returns when all parts are done; rethrows a part's exception. Small work is cheaper inline than handed
+     * off: callers pass {@code parallel = false} for it, which must not change the results.
      */
     public void run(Task task, boolean parallel) {
-        int n = size;
-        if (n == 1 || !parallel) {
+        int parts = size;
+        if (parts == 1 || !parallel) {
             task.run(0, 1);
             return;
         }
@@ -98,27 +107,27 @@ public final class ThreadTeam implements AutoCloseable {
             throw new IllegalStateException("ThreadTeam " + name + " is closed.");
         }
         this.task = task;
-        pending.set(n - 1);
-        generation++; // volatile write: publishes the task to the members
-        for (int m = 1; m < n; m++) {
+        done.set(0);
+        long generation = (claim.get() >>> 32) + 1;
+        claim.set(generation << 32); // volatile write: publishes the task and the reset count to the members
+        for (int m = 1; m < size; m++) {
             if (sleeping.get(m) != 0) {
                 LockSupport.unpark(threads[m]);
             }
         }
-        Throwable own = null;
-        try {
-            task.run(0, n);
-        } catch (RuntimeException | Error e) {
-            own = e;
-        }
-        while (pending.get() != 0) {
-            Thread.onSpinWait();
+        runParts(generation);
+        int spins = 0;
+        while (done.get() != parts) {
+            if (++spins < 1_000) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // a member holds a part but has no core: let it run
+            }
         }
         this.task = null;
-        Throwable f = failure;
-        if (f != null || own != null) {
+        Throwable first = failure;
+        if (first != null) {
             failure = null;
-            Throwable first = own != null ? own : f;
             if (first instanceof RuntimeException r) {
                 throw r;
             }
@@ -132,19 +141,16 @@ public final class ThreadTeam implements AutoCloseable {
     private void work(int member) {
         long seen = 0;
         while (true) {
-            long g = generation;
+            long g = claim.get() >>> 32;
             if (g == seen) {
-                if (closed) {
-                    return;
-                }
                 long spinUntil = System.nanoTime() + SPIN_NANOS;
-                while ((g = generation) == seen && !closed && System.nanoTime() < spinUntil) {
+                while ((g = claim.get() >>> 32) == seen && !closed && System.nanoTime() < spinUntil) {
                     Thread.onSpinWait();
                 }
                 if (g == seen) {
                     sleeping.set(member, 1);
-                    // Dekker-style with the caller's "generation++ then read sleeping": one of us sees the other.
-                    while ((g = generation) == seen && !closed) {
+                    // Dekker-style with the caller's "publish, then read sleeping": one of us sees the other.
+                    while ((g = claim.get() >>> 32) == seen && !closed) {
                         LockSupport.park(this);
                     }
                     sleeping.set(member, 0);
@@ -154,16 +160,38 @@ public final class ThreadTeam implements AutoCloseable {
                 }
             }
             seen = g;
-            try {
-                task.run(member, size);
-            } catch (Throwable e) {
-                failure = e;
-            }
-            pending.decrementAndGet();
+            runParts(g); // nothing if the caller took every part already
         }
     }
 
-    /** Stops the member threads (they finish the section they are in); the solo team ignores this. */
+    /**
+     * Claims and runs parts of section {@code generation} until none is left. The task field is this section's: the
+     * caller publishes the next one only after every part of this one is done, and it is read only once a part is
+     * held. A part's exception is kept for the caller (the first one) and the other parts still run, so the count
+     * of done parts always completes.
+     */
+    private void runParts(long generation) {
+        while (true) {
+            long c = claim.get();
+            if ((c >>> 32) != generation || (int) c >= size) {
+                return;
+            }
+            if (!claim.compareAndSet(c, c + 1)) {
+                continue;
+            }
+            try {
+                task.run((int) c, size);
+            } catch (Throwable e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            } finally {
+                done.incrementAndGet();
+            }
+        }
+    }
+
+    /** Stops the member threads (they finish the part they are in); the solo team ignores this. */
     @Override
     public void close() {
         if (this == SOLO || closed) {
