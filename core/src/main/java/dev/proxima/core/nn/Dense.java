@@ -42,8 +42,8 @@ public final class Dense {
     private final float[] db;
     /** {@code in} zeros: where the input gradient's first pass starts from. */
     private final float[] zeros;
-    /** One column of a batch, gathered for {@link #backward} (threads bring their own to backwardParams). */
-    private float[] column = new float[0];
+    /** Four columns of a batch, gathered for {@link #backward} (parallel parts bring their own). */
+    private float[][] columns = new float[4][0];
 
     /**
      * @param in  inputs per row, at least 1
@@ -130,8 +130,13 @@ public final class Dense {
 
     /** {@link #forward} for rows {@code from <= r < to} only: rows are independent, so threads may split them. */
     void forwardRows(float[][] x, float[][] y, int from, int to) {
-        if (out >= MIN_AXPY_WIDTH) {
-            for (int r = from; r < to; r++) { // y[r] = b + x[r][0]·w[0] + x[r][1]·w[1] + ...
+        if (out >= MIN_AXPY_WIDTH) { // y[r] = b + x[r][0]·w[0] + x[r][1]·w[1] + ..., four rows per pass over w
+            int r = from;
+            for (; r + 3 < to; r += 4) {
+                Kernels.combine4(y[r], y[r + 1], y[r + 2], y[r + 3], b, b, b, b, x[r], x[r + 1], x[r + 2], x[r + 3],
+                        w, in, out);
+            }
+            for (; r < to; r++) {
                 Kernels.combine(y[r], b, x[r], w, in, out);
             }
         } else {
@@ -151,10 +156,10 @@ public final class Dense {
      * writes d loss / d x into {@code dx} unless it is {@code null} (the first layer needs no input gradient).
      */
     public void backward(float[][] x, float[][] dy, int n, double[] grads, int offset, float[][] dx) {
-        if (column.length < n) {
-            column = new float[n];
+        if (columns[0].length < n) {
+            columns = new float[4][n];
         }
-        backwardParams(x, dy, n, grads, offset, 0, 1, column);
+        backwardParams(x, dy, n, grads, offset, 0, 1, columns);
         if (dx != null) {
             backwardInput(dy, dx, 0, n);
         }
@@ -164,11 +169,11 @@ public final class Dense {
      * Member {@code member} of {@code members}' share of the parameter gradient: a contiguous block of the rows of
      * dW and of the entries of db, each summed over all {@code n} rows of the batch in the same order whatever the
      * split, then added to {@code grads}. The members' blocks are disjoint, so they may run at once, and the sums
-     * are the same bits for any number of members. {@code column} (at least {@code n} floats, the member's own) holds
-     * the coefficients of one dW row: a column of {@code dy} or {@code x}.
+     * are the same bits for any number of members. {@code columns} (four arrays of at least {@code n} floats, the
+     * part's own) hold the coefficients of four dW rows: columns of {@code dy} or {@code x}.
      */
     void backwardParams(float[][] x, float[][] dy, int n, double[] grads, int offset, int member, int members,
-            float[] column) {
+            float[][] columns) {
         int jFrom = (int) ((long) out * member / members);
         int jTo = (int) ((long) out * (member + 1) / members);
         // db = sum_r dy[r];  dW = sum_r dy[r] ⊗ x[r], four rows per pass over dW.
@@ -178,27 +183,41 @@ public final class Dense {
         int dWRows = dWByInput ? in : out;
         int from = (int) ((long) dWRows * member / members);
         int to = (int) ((long) dWRows * (member + 1) / members);
-        if (dWByInput) { // dW[i][:] += x[0][i]·dy[0][:] + x[1][i]·dy[1][:] + ...
-            for (int i = from; i < to; i++) {
-                for (int r = 0; r < n; r++) {
-                    column[r] = x[r][i];
-                }
-                Kernels.combine(dW[i], dW[i], column, dy, n, out);
+        // dW row u += sum_r c[r]·v[r], c a column of the batch: by input, dW[i] += x[r][i]·dy[r]; else
+        // dW[j] += dy[r][j]·x[r]. Four dW rows per pass over the batch, each gathered column in its quarter of column.
+        float[][] coefs = dWByInput ? x : dy;
+        float[][] vecs = dWByInput ? dy : x;
+        int len = dWByInput ? out : in;
+        int u = from;
+        float[] k0 = columns[0], k1 = columns[1], k2 = columns[2], k3 = columns[3];
+        for (; u + 3 < to; u += 4) {
+            for (int r = 0; r < n; r++) {
+                float[] cr = coefs[r];
+                k0[r] = cr[u];
+                k1[r] = cr[u + 1];
+                k2[r] = cr[u + 2];
+                k3[r] = cr[u + 3];
             }
-        } else { // dW[j][:] += dy[0][j]·x[0][:] + dy[1][j]·x[1][:] + ...
-            for (int j = from; j < to; j++) {
-                for (int r = 0; r < n; r++) {
-                    column[r] = dy[r][j];
-                }
-                Kernels.combine(dW[j], dW[j], column, x, n, in);
+            Kernels.combine4(dW[u], dW[u + 1], dW[u + 2], dW[u + 3], dW[u], dW[u + 1], dW[u + 2], dW[u + 3],
+                    k0, k1, k2, k3, vecs, n, len);
+        }
+        for (; u < to; u++) {
+            for (int r = 0; r < n; r++) {
+                k0[r] = coefs[r][u];
             }
+            Kernels.combine(dW[u], dW[u], k0, vecs, n, len);
         }
         flushGrads(grads, offset, from, to, jFrom, jTo);
     }
 
     /** {@code dx[r][:] = sum_j dy[r][j] · W[j][:]} for rows {@code from <= r < to}. */
     void backwardInput(float[][] dy, float[][] dx, int from, int to) {
-        for (int r = from; r < to; r++) {
+        int r = from;
+        for (; r + 3 < to; r += 4) {
+            Kernels.combine4(dx[r], dx[r + 1], dx[r + 2], dx[r + 3], zeros, zeros, zeros, zeros, dy[r], dy[r + 1],
+                    dy[r + 2], dy[r + 3], wT, out, in);
+        }
+        for (; r < to; r++) {
             Kernels.combine(dx[r], zeros, dy[r], wT, out, in);
         }
     }

@@ -57,6 +57,9 @@ final class Kernels {
 
         void combine(float[] y, float[] init, float[] coef, float[][] rows, int count, int len);
 
+        void combine4(float[] y0, float[] y1, float[] y2, float[] y3, float[] i0, float[] i1, float[] i2, float[] i3,
+                float[] c0, float[] c1, float[] c2, float[] c3, float[][] rows, int count, int len);
+
         /** {@link Activation#tanh} of {@code z[j]} in place, {@code j < len}. */
         void tanh(float[] z, int len);
 
@@ -160,6 +163,23 @@ final class Kernels {
             SIMD.combine(y, init, coef, rows, count, len);
         } else {
             scalarCombine(y, init, coef, rows, count, len);
+        }
+    }
+
+    /**
+     * Four {@link #combine}s over the same {@code rows} ({@code y0 = i0 + Σ c0[k]·rows[k]}, and so on): four batch
+     * rows of a layer at once. Each output is what its own {@code combine} gives, bit for bit; the vector kernel
+     * loads each block of {@code rows} once for all four, which is what wide layers (256, 512) are bound by.
+     */
+    static void combine4(float[] y0, float[] y1, float[] y2, float[] y3, float[] i0, float[] i1, float[] i2,
+            float[] i3, float[] c0, float[] c1, float[] c2, float[] c3, float[][] rows, int count, int len) {
+        if (SIMD != null) {
+            SIMD.combine4(y0, y1, y2, y3, i0, i1, i2, i3, c0, c1, c2, c3, rows, count, len);
+        } else {
+            scalarCombine(y0, i0, c0, rows, count, len);
+            scalarCombine(y1, i1, c1, rows, count, len);
+            scalarCombine(y2, i2, c2, rows, count, len);
+            scalarCombine(y3, i3, c3, rows, count, len);
         }
     }
 

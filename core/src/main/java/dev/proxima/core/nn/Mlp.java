@@ -45,8 +45,8 @@ public final class Mlp {
     private int taskN;
     private int taskLayer;
     private int taskOffset;
-    /** Per member, a column of the batch for {@link Dense#backwardParams}. */
-    private float[][] columns = new float[1][0];
+    /** Per part, four columns of the batch for {@link Dense#backwardParams}. */
+    private float[][][] columns = new float[1][4][0];
     private final ThreadTeam.Task forwardTask = this::forwardShare;
     private final ThreadTeam.Task backwardTask = this::backwardShare;
 
@@ -217,8 +217,8 @@ public final class Mlp {
             dy = ws.gradB;
         }
         boolean parallel = n >= MIN_PARALLEL_ROWS;
-        if (columns.length < team.size() || columns[0].length < n) {
-            columns = new float[team.size()][Math.max(n, columns[0].length)];
+        if (columns.length < team.size() || columns[0][0].length < n) {
+            columns = new float[team.size()][4][Math.max(n, columns[0][0].length)];
         }
         taskN = n;
         taskGrads = grads;

@@ -121,6 +121,86 @@ final class VectorKernels implements Kernels.SimdKernels {
         }
     }
 
+    @Override
+    public void combine4(float[] y0, float[] y1, float[] y2, float[] y3, float[] i0, float[] i1, float[] i2,
+            float[] i3, float[] c0, float[] c1, float[] c2, float[] c3, float[][] rows, int count, int len) {
+        int step = S.length();
+        int j = 0;
+        // 4 outputs × 2 vectors = 8 accumulators; each block of rows[k] is loaded once for the four outputs.
+        for (; j + 2 * step <= len; j += 2 * step) {
+            int j1 = j + step;
+            FloatVector a00 = FloatVector.fromArray(S, i0, j), a01 = FloatVector.fromArray(S, i0, j1);
+            FloatVector a10 = FloatVector.fromArray(S, i1, j), a11 = FloatVector.fromArray(S, i1, j1);
+            FloatVector a20 = FloatVector.fromArray(S, i2, j), a21 = FloatVector.fromArray(S, i2, j1);
+            FloatVector a30 = FloatVector.fromArray(S, i3, j), a31 = FloatVector.fromArray(S, i3, j1);
+            for (int k = 0; k < count; k++) {
+                float[] row = rows[k];
+                FloatVector x0 = FloatVector.fromArray(S, row, j);
+                FloatVector x1 = FloatVector.fromArray(S, row, j1);
+                FloatVector b0 = FloatVector.broadcast(S, c0[k]);
+                FloatVector b1 = FloatVector.broadcast(S, c1[k]);
+                FloatVector b2 = FloatVector.broadcast(S, c2[k]);
+                FloatVector b3 = FloatVector.broadcast(S, c3[k]);
+                if (Kernels.FMA) {
+                    a00 = b0.fma(x0, a00);
+                    a01 = b0.fma(x1, a01);
+                    a10 = b1.fma(x0, a10);
+                    a11 = b1.fma(x1, a11);
+                    a20 = b2.fma(x0, a20);
+                    a21 = b2.fma(x1, a21);
+                    a30 = b3.fma(x0, a30);
+                    a31 = b3.fma(x1, a31);
+                } else {
+                    a00 = b0.mul(x0).add(a00);
+                    a01 = b0.mul(x1).add(a01);
+                    a10 = b1.mul(x0).add(a10);
+                    a11 = b1.mul(x1).add(a11);
+                    a20 = b2.mul(x0).add(a20);
+                    a21 = b2.mul(x1).add(a21);
+                    a30 = b3.mul(x0).add(a30);
+                    a31 = b3.mul(x1).add(a31);
+                }
+            }
+            a00.intoArray(y0, j);
+            a01.intoArray(y0, j1);
+            a10.intoArray(y1, j);
+            a11.intoArray(y1, j1);
+            a20.intoArray(y2, j);
+            a21.intoArray(y2, j1);
+            a30.intoArray(y3, j);
+            a31.intoArray(y3, j1);
+        }
+        if (j < len) { // the rest of each output, one at a time: the same per-element sums
+            combineFrom(y0, i0, c0, rows, count, j, len);
+            combineFrom(y1, i1, c1, rows, count, j, len);
+            combineFrom(y2, i2, c2, rows, count, j, len);
+            combineFrom(y3, i3, c3, rows, count, j, len);
+        }
+    }
+
+    /** {@link #combine} for {@code from <= j < len} only. */
+    private static void combineFrom(float[] y, float[] init, float[] coef, float[][] rows, int count, int from,
+            int len) {
+        int step = S.length();
+        int j = from;
+        for (; j + step <= len; j += step) {
+            FloatVector a = FloatVector.fromArray(S, init, j);
+            for (int k = 0; k < count; k++) {
+                FloatVector c = FloatVector.broadcast(S, coef[k]);
+                FloatVector x = FloatVector.fromArray(S, rows[k], j);
+                a = Kernels.FMA ? c.fma(x, a) : c.mul(x).add(a);
+            }
+            a.intoArray(y, j);
+        }
+        for (; j < len; j++) {
+            float a = init[j];
+            for (int k = 0; k < count; k++) {
+                a = Kernels.madd(coef[k], rows[k][j], a);
+            }
+            y[j] = a;
+        }
+    }
+
     /** {@link Activation#tanh} lane by lane: the same clamp, the same multiply-adds and division, in the same order. */
     @Override
     public void tanh(float[] z, int len) {

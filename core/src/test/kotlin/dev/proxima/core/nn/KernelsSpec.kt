@@ -86,6 +86,24 @@ class KernelsSpec : FunSpec({
             }
         }
 
+        test("combine4: each output is the bits of its own scalar combine, also in place") {
+            for (len in lengths) {
+                for (count in listOf(0, 1, 5, 64, 67)) {
+                    val coef = Array(4) { floats(rng, count + 1) }
+                    val rows = Array(count + 1) { floats(rng, len + 3) }
+                    val init = Array(4) { floats(rng, len + 3) }
+                    val ys = Array(4) { init[it].copyOf() }
+                    simd.combine4(ys[0], ys[1], ys[2], ys[3], ys[0], ys[1], ys[2], ys[3], coef[0], coef[1], coef[2],
+                        coef[3], rows, count, len)
+                    for (q in 0 until 4) {
+                        val ref = init[q].copyOf()
+                        Kernels.scalarCombine(ref, ref, coef[q], rows, count, len)
+                        withClue("len $len count $count output $q") { bits(ys[q]) shouldBe bits(ref) }
+                    }
+                }
+            }
+        }
+
         test("tanh and its derivative: vector and scalar give the same bits, special values included") {
             val special = floatArrayOf(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 8f, -8f,
                 8.02f, 1e-30f, -1e-30f, Float.MIN_VALUE, 20f, -3.5f)
