@@ -59,10 +59,7 @@ internal class EvalCommand(private val ctx: Cli.Context) : CoreCliktCommand(name
         help = "plugin jars or class folders with the env's provider (separated by '${java.io.File.pathSeparator}')").multiple()
 
     override fun run() {
-        val file = InputFiles.requireReadableFile(ctx.workDir.resolve(checkpoint), checkpoint, "checkpoint") { dir ->
-            listOf("checkpoints/best.safetensors", "best.safetensors", "checkpoints/last.safetensors")
-                .firstOrNull { Files.isRegularFile(dir.resolve(it)) }?.let { "$checkpoint/$it" }
-        }
+        val file = InputFiles.requireCheckpoint(ctx.workDir, checkpoint)
         val gifFile = gif?.let { InputFiles.requireWritableTarget(ctx.workDir.resolve(it), it, "--gif", "episode.gif") }
         val plugins = Plugins.of(classpath, ctx.env, ctx.workDir)
         val agent = AgentLoader(ctx, "eval", checkpoint, script).load(file, plugins)

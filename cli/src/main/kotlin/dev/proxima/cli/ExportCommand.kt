@@ -38,10 +38,7 @@ internal class ExportCommand(private val ctx: Cli.Context) : CoreCliktCommand(na
         help = "plugin jars or class folders with the env's provider (separated by '${java.io.File.pathSeparator}')").multiple()
 
     override fun run() {
-        val file = InputFiles.requireReadableFile(ctx.workDir.resolve(checkpoint), checkpoint, "checkpoint") { dir ->
-            listOf("checkpoints/best.safetensors", "best.safetensors", "checkpoints/last.safetensors")
-                .firstOrNull { Files.isRegularFile(dir.resolve(it)) }?.let { "$checkpoint/$it" }
-        }
+        val file = InputFiles.requireCheckpoint(ctx.workDir, checkpoint)
         val target = InputFiles.requireWritableTarget(ctx.workDir.resolve(onnx), onnx, "--onnx", "policy.onnx")
         val plugins = Plugins.of(classpath, ctx.env, ctx.workDir)
         val agent = AgentLoader(ctx, "export", checkpoint, script).load(file, plugins)

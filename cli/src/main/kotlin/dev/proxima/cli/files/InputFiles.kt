@@ -29,6 +29,16 @@ object InputFiles {
         return path
     }
 
+    /**
+     * The checkpoint a command reads ([shown] as typed, relative to [workDir]); given a run directory, the message
+     * suggests the checkpoint it holds (best, else last).
+     */
+    fun requireCheckpoint(workDir: Path, shown: String): Path =
+        requireReadableFile(workDir.resolve(shown), shown, "checkpoint") { dir ->
+            listOf("checkpoints/best.safetensors", "best.safetensors", "checkpoints/last.safetensors")
+                .firstOrNull { Files.isRegularFile(dir.resolve(it)) }?.let { "$shown/$it" }
+        }
+
     /** [path] must exist (file or directory): the message says why it does not. */
     fun requireExisting(path: Path, shown: String): Path {
         problem(path, shown)?.let { throw CommandException(it) }

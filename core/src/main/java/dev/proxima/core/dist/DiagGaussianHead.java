@@ -155,7 +155,7 @@ public final class DiagGaussianHead implements PolicyHead {
         String where = "DiagGaussianHead.backward";
         HeadChecks.length(where, "actions", actions, n, d);
         checkBackward(where, policyOut, logStd, n, dLogProb, dEntropy, dPolicyOut, dLogStd);
-        GaussianMath.backward(policyOut, logStd, actions, n, d, bound, dLogProb, dEntropy, dPolicyOut, dLogStd);
+        GaussianMath.backward(policyOut, logStd, actions, null, n, d, bound, dLogProb, dEntropy, dPolicyOut, dLogStd);
     }
 
     /** As {@link #backward(double[], double[], float[], int, double[], double[], double[], double[])} with float64 actions. */
@@ -164,24 +164,7 @@ public final class DiagGaussianHead implements PolicyHead {
         String where = "DiagGaussianHead.backward";
         HeadChecks.length(where, "actions", actions, n, d);
         checkBackward(where, policyOut, logStd, n, dLogProb, dEntropy, dPolicyOut, dLogStd);
-        for (int j = 0; j < d; j++) {
-            dLogStd[j] = 0.0;
-        }
-        for (int i = 0; i < n; i++) {
-            int off = i * d;
-            double gLogProb = dLogProb == null ? 0.0 : dLogProb[i];
-            double gEntropy = dEntropy == null ? 0.0 : dEntropy[i];
-            for (int j = 0; j < d; j++) {
-                double sigma = Math.exp(bound.apply(logStd[j]));
-                double var = sigma * sigma;
-                double diff = actions[off + j] - policyOut[off + j];
-                dPolicyOut[off + j] = gLogProb * diff / var;
-                dLogStd[j] += gLogProb * (diff * diff / var - 1.0) + gEntropy;
-            }
-        }
-        for (int j = 0; j < d; j++) {
-            dLogStd[j] *= bound.derivative(logStd[j]); // chain rule through the bound (exactly 1 for none)
-        }
+        GaussianMath.backward(policyOut, logStd, null, actions, n, d, bound, dLogProb, dEntropy, dPolicyOut, dLogStd);
     }
 
     private void checkForward(String where, double[] policyOut, double[] logStd, int n, double[] logProbOut,

@@ -40,12 +40,13 @@ final class GaussianMath {
     }
 
     /**
-     * The Gaussian backward pass over stored float32 actions: per dimension, with {@code z² = (a-μ)²/σ²},
+     * The Gaussian backward pass over stored actions, float32 ({@code actionsF}) or float64 ({@code actionsD}, used
+     * when {@code actionsF} is null): per dimension, with {@code z² = (a-μ)²/σ²},
      * {@code ∂log p/∂μ = (a-μ)/σ²}, {@code ∂log p/∂log σ = z² - 1}, {@code ∂H/∂log σ = 1}; the log-std gradient is
      * summed over rows, then multiplied by the bound's derivative at the raw parameter. Arguments are checked.
      */
-    static void backward(double[] policyOut, double[] logStd, float[] actions, int n, int d, LogStdBound bound,
-            double[] dLogProb, double[] dEntropy, double[] dPolicyOut, double[] dLogStd) {
+    static void backward(double[] policyOut, double[] logStd, float[] actionsF, double[] actionsD, int n, int d,
+            LogStdBound bound, double[] dLogProb, double[] dEntropy, double[] dPolicyOut, double[] dLogStd) {
         for (int j = 0; j < d; j++) {
             dLogStd[j] = 0.0;
         }
@@ -56,7 +57,8 @@ final class GaussianMath {
             for (int j = 0; j < d; j++) {
                 double sigma = Math.exp(bound.apply(logStd[j]));
                 double var = sigma * sigma;
-                double diff = actions[off + j] - policyOut[off + j];
+                double a = actionsF != null ? actionsF[off + j] : actionsD[off + j];
+                double diff = a - policyOut[off + j];
                 dPolicyOut[off + j] = gLogProb * diff / var;
                 dLogStd[j] += gLogProb * (diff * diff / var - 1.0) + gEntropy;
             }

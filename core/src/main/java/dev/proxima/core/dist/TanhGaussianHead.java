@@ -208,7 +208,7 @@ public final class TanhGaussianHead implements PolicyHead {
         HeadChecks.optionalLength(where, "dEntropy", dEntropy, n);
         HeadChecks.length(where, "dPolicyOut", dPolicyOut, n, d);
         HeadChecks.perDimension(where, "dLogStd", dLogStd, d);
-        GaussianMath.backward(policyOut, logStd, actions, n, d, bound, dLogProb, dEntropy, dPolicyOut, dLogStd);
+        GaussianMath.backward(policyOut, logStd, actions, null, n, d, bound, dLogProb, dEntropy, dPolicyOut, dLogStd);
     }
 
     @Override
