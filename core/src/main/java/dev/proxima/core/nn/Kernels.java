@@ -19,14 +19,15 @@ import java.lang.management.ManagementFactory;
  *   when the JVM runs it in hardware. Where it does not ({@code -XX:-UseFMA}, CPUs without FMA3), {@code Math.fma}
  *   falls back to {@code BigDecimal} arithmetic, hundreds of times slower, so {@link #FMA} selects a plain
  *   multiply-add there. The choice is a {@code static final} constant, so C2 compiles only one branch.
- *   <li>{@link #axpy4} folds four axpy into one pass so the output row is loaded and stored a quarter as often, and
+ *   <li>{@link #scalarAxpy4} folds four axpy into one pass so the output row is loaded and stored a quarter as often, and
  *   takes the row to add to as an argument so the first pass can start from the bias (or zero) directly.
  *   <li>Even so, SuperWord picks short vectors for the 64-long rows of CleanRL's networks and leaves half of an
  *   AVX-512 core idle. When the JVM has {@code jdk.incubator.vector} ({@code --add-modules jdk.incubator.vector}, as
- *   {@code bin/proxima}, the samples and the benchmarks start it), the element-wise kernels run on the Vector API
- *   instead ({@code VectorKernels}, compiled from {@code src/main/vector} so that only it needs the module). Each
- *   lane computes exactly what the scalar loop computes for that element, fused or not as {@link #FMA} says, so the
- *   results are the same bits either way. {@link #dot} stays scalar: a vector reduction would change the order of
+ *   {@code bin/proxima}, the samples and the benchmarks start it), the kernels run on the Vector API instead
+ *   ({@code VectorKernels}, compiled from {@code src/main/vector} so that only it needs the module), in the widest
+ *   vectors the CPU has and with a block of outputs kept in registers ({@link #combine}, {@link #combine4}). Each
+ *   lane computes exactly what the scalar loop computes for that element, in the same order, fused or not as
+ *   {@link #FMA} says, so the results are the same bits either way. {@link #dot} stays scalar: a vector reduction would change the order of
  *   its additions. The scalar loops ({@code scalar*}) are the reference the vector kernels are tested against.
  * </ul>
  */
@@ -48,11 +49,6 @@ final class Kernels {
 
     /** Operations with a Vector API implementation; each must give exactly the bits of its {@code scalar*} loop. */
     interface SimdKernels {
-        void axpy(float[] y, float[] src, float a, float[] x, int len);
-
-        void axpy4(float[] y, float[] src, float a0, float[] x0, float a1, float[] x1, float a2, float[] x2,
-                float a3, float[] x3, int len);
-
         void add(float[] y, float[] x, int from, int to);
 
         void combine(float[] y, float[] init, float[] coef, float[][] rows, int count, int len);
@@ -114,16 +110,9 @@ final class Kernels {
         return FMA ? Math.fma(a, b, c) : a * b + c;
     }
 
-    /** {@code y[j] = src[j] + a·x[j]}; {@code src} may be {@code y} itself (accumulate). */
-    static void axpy(float[] y, float[] src, float a, float[] x, int len) {
-        if (SIMD != null) {
-            SIMD.axpy(y, src, a, x, len);
-        } else {
-            scalarAxpy(y, src, a, x, 0, len);
-        }
-    }
-
-    /** {@link #axpy} over {@code from <= j < to}, one element at a time: the reference, and the vector tails. */
+    /**
+     * {@code y[j] = src[j] + a·x[j]} for {@code from <= j < len}; {@code src} may be {@code y} itself (accumulate).
+     */
     static void scalarAxpy(float[] y, float[] src, float a, float[] x, int from, int len) {
         for (int j = from; j < len; j++) {
             y[j] = madd(a, x[j], src[j]);
@@ -131,19 +120,10 @@ final class Kernels {
     }
 
     /**
-     * {@code y[j] = src[j] + a0·x0[j] + a1·x1[j] + a2·x2[j] + a3·x3[j]}; {@code src} may be {@code y} itself
-     * (accumulate), or a bias or zero row for the first pass, which spares a separate pass to initialise {@code y}.
+     * {@code y[j] = src[j] + a0·x0[j] + a1·x1[j] + a2·x2[j] + a3·x3[j]} for {@code from <= j < len}; {@code src} may
+     * be {@code y} itself (accumulate), or a bias or zero row for the first pass, which spares a separate pass to
+     * initialise {@code y}.
      */
-    static void axpy4(float[] y, float[] src, float a0, float[] x0, float a1, float[] x1, float a2, float[] x2,
-            float a3, float[] x3, int len) {
-        if (SIMD != null) {
-            SIMD.axpy4(y, src, a0, x0, a1, x1, a2, x2, a3, x3, len);
-        } else {
-            scalarAxpy4(y, src, a0, x0, a1, x1, a2, x2, a3, x3, 0, len);
-        }
-    }
-
-    /** {@link #axpy4} over {@code from <= j < len}, one element at a time. */
     static void scalarAxpy4(float[] y, float[] src, float a0, float[] x0, float a1, float[] x1, float a2, float[] x2,
             float a3, float[] x3, int from, int len) {
         for (int j = from; j < len; j++) {
@@ -154,8 +134,8 @@ final class Kernels {
     /**
      * {@code y[j] = init[j] + coef[0]·rows[0][j] + ... + coef[count-1]·rows[count-1][j]} for {@code j < len}, the
      * terms added one at a time in that order ({@code init} may be {@code y}): a matrix-vector product, e.g. a dense
-     * layer's output row from its input row. On the scalar path this is {@link #axpy4} passes then {@link #axpy}, as
-     * the layers always did; the vector kernel keeps a block of {@code y} in registers across all {@code count}
+     * layer's output row from its input row. On the scalar path this is {@link #scalarAxpy4} passes then
+     * {@link #scalarAxpy}, as the layers always did; the vector kernel keeps a block of {@code y} in registers across all {@code count}
      * terms instead of loading and storing it on every pass, with the same operations on every element.
      */
     static void combine(float[] y, float[] init, float[] coef, float[][] rows, int count, int len) {

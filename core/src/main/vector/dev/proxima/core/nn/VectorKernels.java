@@ -19,50 +19,6 @@ final class VectorKernels implements Kernels.SimdKernels {
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
 
     @Override
-    public void axpy(float[] y, float[] src, float a, float[] x, int len) {
-        int upper = S.loopBound(len);
-        int j = 0;
-        if (upper > 0) {
-            FloatVector av = FloatVector.broadcast(S, a);
-            for (; j < upper; j += S.length()) {
-                FloatVector xv = FloatVector.fromArray(S, x, j);
-                FloatVector sv = FloatVector.fromArray(S, src, j);
-                (Kernels.FMA ? av.fma(xv, sv) : av.mul(xv).add(sv)).intoArray(y, j);
-            }
-        }
-        Kernels.scalarAxpy(y, src, a, x, j, len);
-    }
-
-    @Override
-    public void axpy4(float[] y, float[] src, float a0, float[] x0, float a1, float[] x1, float a2, float[] x2,
-            float a3, float[] x3, int len) {
-        int upper = S.loopBound(len);
-        int j = 0;
-        if (upper > 0) {
-            FloatVector v0 = FloatVector.broadcast(S, a0);
-            FloatVector v1 = FloatVector.broadcast(S, a1);
-            FloatVector v2 = FloatVector.broadcast(S, a2);
-            FloatVector v3 = FloatVector.broadcast(S, a3);
-            for (; j < upper; j += S.length()) {
-                FloatVector acc = FloatVector.fromArray(S, src, j);
-                if (Kernels.FMA) {
-                    acc = v0.fma(FloatVector.fromArray(S, x0, j), acc);
-                    acc = v1.fma(FloatVector.fromArray(S, x1, j), acc);
-                    acc = v2.fma(FloatVector.fromArray(S, x2, j), acc);
-                    acc = v3.fma(FloatVector.fromArray(S, x3, j), acc);
-                } else {
-                    acc = v0.mul(FloatVector.fromArray(S, x0, j)).add(acc);
-                    acc = v1.mul(FloatVector.fromArray(S, x1, j)).add(acc);
-                    acc = v2.mul(FloatVector.fromArray(S, x2, j)).add(acc);
-                    acc = v3.mul(FloatVector.fromArray(S, x3, j)).add(acc);
-                }
-                acc.intoArray(y, j);
-            }
-        }
-        Kernels.scalarAxpy4(y, src, a0, x0, a1, x1, a2, x2, a3, x3, j, len);
-    }
-
-    @Override
     public void add(float[] y, float[] x, int from, int to) {
         int j = from;
         int upper = from + S.loopBound(to - from);

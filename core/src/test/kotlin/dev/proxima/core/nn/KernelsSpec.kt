@@ -35,37 +35,6 @@ class KernelsSpec : FunSpec({
         val simd = Kernels.loadVectorKernels().shouldNotBeNull()
         val rng = SplittableRandom(12)
 
-        test("axpy: vector and scalar give the same bits, with src = y and src apart") {
-            for (len in lengths) {
-                val a = floats(rng, 1)[0]
-                val x = floats(rng, len)
-                val src = floats(rng, len)
-                val y1 = FloatArray(len)
-                val y2 = FloatArray(len)
-                simd.axpy(y1, src, a, x, len)
-                Kernels.scalarAxpy(y2, src, a, x, 0, len)
-                withClue("len $len, separate src") { bits(y1) shouldBe bits(y2) }
-                val acc1 = src.copyOf()
-                val acc2 = src.copyOf()
-                simd.axpy(acc1, acc1, a, x, len)
-                Kernels.scalarAxpy(acc2, acc2, a, x, 0, len)
-                withClue("len $len, accumulate") { bits(acc1) shouldBe bits(acc2) }
-            }
-        }
-
-        test("axpy4: vector and scalar give the same bits") {
-            for (len in lengths) {
-                val a = floats(rng, 4)
-                val xs = Array(4) { floats(rng, len + 3) } // rows longer than len: only len entries are touched
-                val src = floats(rng, len + 3)
-                val y1 = src.copyOf()
-                val y2 = src.copyOf()
-                simd.axpy4(y1, y1, a[0], xs[0], a[1], xs[1], a[2], xs[2], a[3], xs[3], len)
-                Kernels.scalarAxpy4(y2, y2, a[0], xs[0], a[1], xs[1], a[2], xs[2], a[3], xs[3], 0, len)
-                withClue("len $len") { bits(y1) shouldBe bits(y2) }
-            }
-        }
-
         test("combine: vector and scalar give the same bits for any length and number of terms, also in place") {
             for (len in lengths) {
                 for (count in listOf(0, 1, 3, 4, 5, 9, 64, 67)) {
