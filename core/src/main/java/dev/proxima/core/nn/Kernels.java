@@ -39,6 +39,9 @@ final class Kernels {
     /** System property that turns the Vector API kernels off ({@code -Dproxima.simd=false}), e.g. to compare. */
     static final String SIMD_PROPERTY = "proxima.simd";
 
+    /** System property that skips the kernels' warm-up at class load ({@code -Dproxima.simd.warmup=false}). */
+    static final String WARMUP_PROPERTY = "proxima.simd.warmup";
+
     /**
      * The Vector API kernels, or {@code null} to run the scalar loops. A {@code static final} constant: C2 folds the
      * test below and inlines the one implementation that exists, so the indirection costs nothing once compiled.
@@ -62,6 +65,9 @@ final class Kernels {
         /** {@code dy[j] *= 1 - y[j]²} ({@code madd(-y, y, 1)}), {@code j < len}. */
         void tanhBackward(float[] y, float[] dy, int len);
 
+        /** Runs the kernels on small inputs so that C2 compiles them before a run needs them. */
+        void warmUp();
+
         /** Human-readable description: the species and lane count. */
         String describe();
     }
@@ -82,8 +88,12 @@ final class Kernels {
             return null;
         }
         try {
-            return (SimdKernels) Class.forName("dev.proxima.core.nn.VectorKernels").getDeclaredConstructor()
-                    .newInstance();
+            SimdKernels k = (SimdKernels) Class.forName("dev.proxima.core.nn.VectorKernels")
+                    .getDeclaredConstructor().newInstance();
+            if (Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))) {
+                k.warmUp();
+            }
+            return k;
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             return null; // a build without the vector source root, or a VM that cannot run it: scalar it is
         }
