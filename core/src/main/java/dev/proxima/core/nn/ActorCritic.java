@@ -56,9 +56,10 @@ public interface ActorCritic {
     void backward(double[] dPolicyOut, double[] dValues, int n);
 
     /**
-     * Splits the large batches of {@link #forward} and {@link #backward} over {@code team} (the trainer's optimiser
-     * threads) with bit-identical results; {@link #infer} and copies stay on the calling thread. The default ignores
-     * the team, which is correct for any network, just not faster.
+     * Splits the large batches of {@link #forward}, {@link #backward} and {@link #infer} over {@code team} (the
+     * trainer's optimiser threads) with bit-identical results. The team serves one caller at a time, so only the
+     * thread that trains this network may call them; {@link #copy()} does not share the team (sampling workers
+     * infer on copies). The default ignores the team, which is correct for any network, just not faster.
      */
     default void useThreads(dev.proxima.core.internal.ThreadTeam team) {}
 
