@@ -59,22 +59,7 @@ final class VectorKernels implements Kernels.SimdKernels {
             a2.intoArray(y, j + 2 * step);
             a3.intoArray(y, j + 3 * step);
         }
-        for (; j + step <= len; j += step) {
-            FloatVector a = FloatVector.fromArray(S, init, j);
-            for (int k = 0; k < count; k++) {
-                FloatVector c = FloatVector.broadcast(S, coef[k]);
-                FloatVector x = FloatVector.fromArray(S, rows[k], j);
-                a = Kernels.FMA ? c.fma(x, a) : c.mul(x).add(a);
-            }
-            a.intoArray(y, j);
-        }
-        for (; j < len; j++) {
-            float a = init[j];
-            for (int k = 0; k < count; k++) {
-                a = Kernels.madd(coef[k], rows[k][j], a);
-            }
-            y[j] = a;
-        }
+        combineFrom(y, init, coef, rows, count, j, len);
     }
 
     @Override
