@@ -218,6 +218,15 @@ public final class Adam {
         return v.clone();
     }
 
+    /**
+     * Copies both moments into {@code mOut} and {@code vOut} (each at least {@link #numParams()} long) without
+     * allocating: what {@link #m()} and {@link #v()} return, for a caller that keeps them once per step.
+     */
+    public void copyMoments(double[] mOut, double[] vOut) {
+        System.arraycopy(m, 0, mOut, 0, m.length);
+        System.arraycopy(v, 0, vOut, 0, v.length);
+    }
+
     public int numParams() {
         return numParams;
     }

@@ -276,8 +276,7 @@ public final class PpoUpdate {
     private void step(double lr) {
         double[] params = net.params();
         System.arraycopy(params, 0, paramsBefore, 0, params.length);
-        System.arraycopy(adam.m(), 0, mBefore, 0, params.length);
-        System.arraycopy(adam.v(), 0, vBefore, 0, params.length);
+        adam.copyMoments(mBefore, vBefore);
         long t = adam.t();
         adam.step(params, net.grads(), lr, config.maxGradNorm());
         if (!withinFloatRange(params)) {
