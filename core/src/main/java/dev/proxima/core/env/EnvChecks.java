@@ -1,6 +1,7 @@
 package dev.proxima.core.env;
 
 import dev.proxima.core.space.Box;
+import dev.proxima.core.space.Discrete;
 import dev.proxima.core.space.Space;
 import java.util.Arrays;
 
@@ -9,8 +10,10 @@ import java.util.Arrays;
  * reset before the first step, no step after the episode ended, actions inside the action space, observations of the
  * right shape and finite, rewards finite. {@link EnvSpec#make} applies it; violations throw
  * {@link EnvContractException} naming the env, the step and the value. The checks are a few comparisons per step.
+ * Over an inner env that is {@link FlatStepped}, with a {@link Box} observation space and a {@link Discrete} or
+ * {@link Box} action space, it is one too and makes the same checks on the flat arrays.
  */
-public final class EnvChecks<O, A> extends Wrapper<O, A> implements Snapshottable {
+public final class EnvChecks<O, A> extends Wrapper<O, A> implements Snapshottable, FlatStepped {
     private boolean needsReset = true;
     private boolean everReset;
     private long episodeStep;
@@ -58,6 +61,77 @@ public final class EnvChecks<O, A> extends Wrapper<O, A> implements Snapshottabl
         }
         needsReset = s.done();
         return s;
+    }
+
+    @Override
+    public boolean flatSteppable() {
+        Space<A> actions = env.actionSpace();
+        return FlatStepped.of(env) != null && env.observationSpace() instanceof Box
+                && (actions instanceof Discrete || actions instanceof Box);
+    }
+
+    @Override
+    public int stepInto(float[] actions, int actionOffset, float[] obsOut, int obsOffset, double[] rewardOut,
+            int rewardIndex) {
+        if (needsReset) {
+            step(null); // throws the object path's message
+        }
+        if (!flatActionInSpace(actions, actionOffset)) {
+            Space<A> space = env.actionSpace();
+            float first = actions[actionOffset];
+            String shown = space instanceof Discrete ? "index " + first
+                    : Arrays.toString(Arrays.copyOfRange(actions, actionOffset, actionOffset + space.flatDim()));
+            throw new EnvContractException(name() + ": action " + shown + " at step " + (episodeStep + 1)
+                    + " is outside the action space " + space + ".");
+        }
+        int flags = ((FlatStepped) env).stepInto(actions, actionOffset, obsOut, obsOffset, rewardOut, rewardIndex);
+        episodeStep++;
+        checkFlatObservation(obsOut, obsOffset, episodeStep);
+        double reward = rewardOut[rewardIndex];
+        if (!Double.isFinite(reward)) {
+            throw new EnvContractException(name() + ": step " + episodeStep + " returned reward " + reward
+                    + "; rewards must be finite. Check the reward formula for a division by zero or overflow.");
+        }
+        needsReset = flags != 0;
+        return flags;
+    }
+
+    @Override
+    public void resetInto(float[] obsOut, int obsOffset) {
+        ((FlatStepped) env).resetInto(obsOut, obsOffset);
+        checkFlatObservation(obsOut, obsOffset, 0);
+        needsReset = false;
+        everReset = true;
+        episodeStep = 0;
+    }
+
+    /** What {@code actionSpace().contains(unflatten(...))} says, without unflattening. */
+    private boolean flatActionInSpace(float[] actions, int offset) {
+        Space<A> space = env.actionSpace();
+        if (space instanceof Discrete d) {
+            float a = actions[offset];
+            return a == (int) a && a >= 0 && a < d.n();
+        }
+        Box box = (Box) space;
+        for (int i = 0; i < box.flatDim(); i++) {
+            float x = actions[offset + i];
+            if (!(x >= box.low(i) && x <= box.high(i))) { // also false for NaN
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #checkObservation} on a flat row: the length is the space's, so only finiteness is checked. */
+    private void checkFlatObservation(float[] obs, int offset, long step) {
+        int dim = env.observationSpace().flatDim();
+        for (int i = 0; i < dim; i++) {
+            if (!Float.isFinite(obs[offset + i])) {
+                throw new EnvContractException(name() + ": " + where(step) + " returned observation "
+                        + Arrays.toString(Arrays.copyOfRange(obs, offset, offset + dim)) + " whose entry " + i
+                        + " is " + obs[offset + i] + "; observations must be finite.");
+            }
+        }
     }
 
     /** {@code step} 0 means the reset; the message text is built only on failure (this runs every step). */

@@ -30,6 +30,14 @@ import java.util.Optional;
  * Box). Once the copies are built, {@link #reset} and {@link #step} allocate nothing except an {@link Episode} record
  * per finished episode (and whatever the envs allocate themselves).
  *
+ * <h2>Flat stepping</h2>
+ * A copy whose outermost env is {@link FlatStepped} (the built-in classic-control envs, as {@link EnvSpec#make} wraps
+ * them) is stepped and auto-reset with {@link FlatStepped#stepInto} / {@link FlatStepped#resetInto}, which write
+ * straight into {@code obsOut}, {@code rewardsOut} and, through a copy of the row, {@code finalObsOut}: no
+ * {@link Step}, {@link Reset}, observation array or boxed action per step, so stepping such copies allocates nothing
+ * (but the {@link Episode} per finished episode). Its info maps are empty. Other copies take the object path
+ * ({@link Env#step}); the results are the same either way.
+ *
  * <h2>Parallel stepping</h2>
  * {@link #step(int, int, float[], float[], double[], boolean[], boolean[], float[])} steps only copies
  * {@code [from, to)}, so workers can step disjoint slices concurrently, each writing only its rows of the shared
@@ -85,6 +93,8 @@ public final class SyncVectorEnv<O, A> implements AutoCloseable {
     private final Object[] info;
     private final Object[] finalInfo;
     private final ArrayDeque<Episode> episodes = new ArrayDeque<>();
+    // The flat path of each copy (see the class comment), or null where the copy takes the object path.
+    private final FlatStepped[] flat;
 
     // Batched stepping (see the class comment); null when no copy is BatchStepped. The scratch arrays are used at the
     // indices of the range being stepped, so workers stepping disjoint ranges never share an entry.
@@ -147,6 +157,10 @@ public final class SyncVectorEnv<O, A> implements AutoCloseable {
         this.batchSlots = any ? new int[numEnvs] : null;
         this.batchActions = any ? new Object[numEnvs] : null;
         this.batched = any ? new boolean[numEnvs] : null;
+        this.flat = new FlatStepped[numEnvs];
+        for (int i = 0; i < numEnvs; i++) {
+            flat[i] = batches[i] == null ? FlatStepped.of(envs.get(i)) : null;
+        }
     }
 
     /**
@@ -412,6 +426,10 @@ public final class SyncVectorEnv<O, A> implements AutoCloseable {
 
     private void stepOne(int i, float[] actions, float[] obsOut, double[] rewardsOut, boolean[] terminatedOut,
             boolean[] truncatedOut, float[] finalObsOut) {
+        if (flat[i] != null) {
+            stepFlat(i, flat[i], actions, obsOut, rewardsOut, terminatedOut, truncatedOut, finalObsOut);
+            return;
+        }
         A action = action(i, actions);
         Env<O, A> env = envs.get(i);
         Step<O> s;
@@ -452,19 +470,66 @@ public final class SyncVectorEnv<O, A> implements AutoCloseable {
         flatten(i, r.observation(), obsOut, "auto-reset");
     }
 
+    /**
+     * {@link #stepOne} on the flat path: the same bookkeeping, the same same-step auto-reset (the final observation is
+     * the row {@code stepInto} wrote, copied to {@code finalObsOut} before {@code resetInto} overwrites it).
+     */
+    private void stepFlat(int i, FlatStepped env, float[] actions, float[] obsOut, double[] rewardsOut,
+            boolean[] terminatedOut, boolean[] truncatedOut, float[] finalObsOut) {
+        if (discrete != null) {
+            discreteIndex(i, actions);
+        }
+        int row = i * obsDim;
+        int flags;
+        try {
+            flags = env.stepInto(actions, i * actionDim, obsOut, row, rewardsOut, i);
+        } catch (RuntimeException e) {
+            throw failure(i, "step", e);
+        }
+        stepCount[i]++;
+        boolean terminated = (flags & FlatStepped.TERMINATED) != 0;
+        boolean truncated = (flags & FlatStepped.TRUNCATED) != 0;
+        terminatedOut[i] = terminated;
+        truncatedOut[i] = truncated;
+        episodeReturn[i] += rewardsOut[i];
+        episodeLength[i]++;
+        info[i] = Map.of();
+        if (!terminated && !truncated) {
+            ended[i] = false;
+            return;
+        }
+        System.arraycopy(obsOut, row, finalObsOut, row, obsDim);
+        finalInfo[i] = Map.of();
+        ended[i] = true;
+        endedReturn[i] = episodeReturn[i];
+        endedLength[i] = episodeLength[i];
+        episodeReturn[i] = 0.0;
+        episodeLength[i] = 0;
+        try {
+            env.resetInto(obsOut, row);
+        } catch (RuntimeException e) {
+            throw failure(i, "auto-reset after the episode ended", e);
+        }
+    }
+
+    /** Copy {@code i}'s discrete action as an index in {@code [0, n)}, or an exception (the vector env needs a reset). */
+    private int discreteIndex(int i, float[] actions) {
+        float a = actions[i * actionDim];
+        int index = (int) a;
+        if (index != a || index < 0 || index >= discrete.n()) {
+            needsReset = true;
+            throw new IllegalArgumentException("SyncVectorEnv.step: action " + a + " for copy " + i
+                    + " is not an index in [0, " + discrete.n() + ") of " + discrete
+                    + ". Pass the sampled category index as a float.");
+        }
+        return index;
+    }
+
     @SuppressWarnings("unchecked")
     private A action(int i, float[] actions) {
         int offset = i * actionDim;
         if (discrete != null) {
-            float a = actions[offset];
-            int index = (int) a;
-            if (index != a || index < 0 || index >= discrete.n()) {
-                needsReset = true;
-                throw new IllegalArgumentException("SyncVectorEnv.step: action " + a + " for copy " + i
-                        + " is not an index in [0, " + discrete.n() + ") of " + discrete
-                        + ". Pass the sampled category index as a float.");
-            }
-            return (A) Integer.valueOf(discrete.start() + index);
+            return (A) Integer.valueOf(discrete.start() + discreteIndex(i, actions));
         }
         try {
             A a = actionSpace.unflatten(actions, offset, (A) actionReuse[i]);

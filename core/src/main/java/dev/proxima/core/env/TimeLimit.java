@@ -2,9 +2,10 @@ package dev.proxima.core.env;
 
 /**
  * Truncates an episode after {@code maxEpisodeSteps} steps (Gymnasium's {@code TimeLimit}: truncated when
- * {@code elapsed >= max}). Termination on the same step is kept: both flags may be set.
+ * {@code elapsed >= max}). Termination on the same step is kept: both flags may be set. Over an inner env that is
+ * {@link FlatStepped}, it is one too (the same count, the same flags).
  */
-public final class TimeLimit<O, A> extends Wrapper<O, A> implements Snapshottable {
+public final class TimeLimit<O, A> extends Wrapper<O, A> implements Snapshottable, FlatStepped {
     private final int maxEpisodeSteps;
     private int elapsed;
 
@@ -45,6 +46,28 @@ public final class TimeLimit<O, A> extends Wrapper<O, A> implements Snapshottabl
             return new Step<>(s.observation(), s.reward(), s.terminated(), true, s.info());
         }
         return s;
+    }
+
+    @Override
+    public boolean flatSteppable() {
+        return FlatStepped.of(env) != null;
+    }
+
+    @Override
+    public int stepInto(float[] actions, int actionOffset, float[] obsOut, int obsOffset, double[] rewardOut,
+            int rewardIndex) {
+        int flags = ((FlatStepped) env).stepInto(actions, actionOffset, obsOut, obsOffset, rewardOut, rewardIndex);
+        elapsed++;
+        if (elapsed >= maxEpisodeSteps) {
+            flags |= TRUNCATED;
+        }
+        return flags;
+    }
+
+    @Override
+    public void resetInto(float[] obsOut, int obsOffset) {
+        elapsed = 0;
+        ((FlatStepped) env).resetInto(obsOut, obsOffset);
     }
 
     @Override

@@ -104,6 +104,12 @@ public final class Acrobot extends ClassicControlEnv<Integer> {
     public Step<float[]> step(Integer action) {
         int a = discreteAction(action, 3, "0 (torque -1), 1 (torque 0) or 2 (torque +1)");
         checkCanStep();
+        return finishStep(advance(a));
+    }
+
+    @Override
+    double advance(float action) {
+        int a = (int) action;
         System.arraycopy(s, 0, y0, 0, 4);
         y0[4] = AVAIL_TORQUE[a]; // the state augmented with the torque, whose derivative is 0
         rk4();
@@ -112,7 +118,8 @@ public final class Acrobot extends ClassicControlEnv<Integer> {
         s[2] = bound(s[2], -MAX_VEL_1, MAX_VEL_1);
         s[3] = bound(s[3], -MAX_VEL_2, MAX_VEL_2);
         boolean terminated = -Math.cos(s[0]) - Math.cos(s[1] + s[0]) > 1.0;
-        return finishStep(terminated ? 0.0 : -1.0, terminated);
+        terminates(terminated);
+        return terminated ? 0.0 : -1.0;
     }
 
     /** One classic RK4 step of {@code DT} from {@code y0} into {@link #s}, as Gymnasium's {@code rk4} over {@code [0, dt]}. */
@@ -192,9 +199,13 @@ public final class Acrobot extends ClassicControlEnv<Integer> {
     }
 
     @Override
-    float[] observation() {
-        return new float[] {(float) Math.cos(s[0]), (float) Math.sin(s[0]), (float) Math.cos(s[1]),
-            (float) Math.sin(s[1]), (float) s[2], (float) s[3]};
+    void writeObservation(float[] dst, int offset) {
+        dst[offset] = (float) Math.cos(s[0]);
+        dst[offset + 1] = (float) Math.sin(s[0]);
+        dst[offset + 2] = (float) Math.cos(s[1]);
+        dst[offset + 3] = (float) Math.sin(s[1]);
+        dst[offset + 4] = (float) s[2];
+        dst[offset + 5] = (float) s[3];
     }
 
     /** {@code theta1, theta2, dtheta1, dtheta2}. */

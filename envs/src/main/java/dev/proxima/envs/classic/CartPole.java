@@ -93,6 +93,12 @@ public final class CartPole extends ClassicControlEnv<Integer> {
     public Step<float[]> step(Integer action) {
         int a = discreteAction(action, 2, "0 (push left) or 1 (push right)");
         checkCanStep();
+        return finishStep(advance(a));
+    }
+
+    @Override
+    double advance(float action) {
+        int a = (int) action;
         double force = a == 1 ? FORCE_MAG : -FORCE_MAG;
         double cosTheta = Math.cos(theta);
         double sinTheta = Math.sin(theta);
@@ -108,7 +114,8 @@ public final class CartPole extends ClassicControlEnv<Integer> {
         thetaDot = thetaDot + TAU * thetaAcc;
         boolean terminated = x < -X_THRESHOLD || x > X_THRESHOLD
                 || theta < -THETA_THRESHOLD_RADIANS || theta > THETA_THRESHOLD_RADIANS;
-        return finishStep(1.0, terminated);
+        terminates(terminated);
+        return 1.0;
     }
 
     @Override
@@ -120,8 +127,11 @@ public final class CartPole extends ClassicControlEnv<Integer> {
     }
 
     @Override
-    float[] observation() {
-        return new float[] {(float) x, (float) xDot, (float) theta, (float) thetaDot};
+    void writeObservation(float[] dst, int offset) {
+        dst[offset] = (float) x;
+        dst[offset + 1] = (float) xDot;
+        dst[offset + 2] = (float) theta;
+        dst[offset + 3] = (float) thetaDot;
     }
 
     /** {@code x, x_dot, theta, theta_dot}. */

@@ -2,8 +2,10 @@ package dev.proxima.envs.classic;
 
 import dev.proxima.core.env.Env;
 import dev.proxima.core.env.EnvContractException;
+import dev.proxima.core.env.FlatStepped;
 import dev.proxima.core.env.Reset;
 import dev.proxima.core.env.Step;
+import dev.proxima.core.space.Discrete;
 import dev.proxima.envs.render.Renderable;
 import java.util.Arrays;
 import java.util.List;
@@ -32,12 +34,19 @@ import java.util.random.RandomGenerator;
  * the order of {@link #stateLayout()}, as assigning {@code env.unwrapped.state} does in Gymnasium. Tests replay
  * Gymnasium's recorded trajectories this way.
  *
+ * <p><b>Flat stepping.</b> Besides {@link #step}, which returns a {@link Step} holding a fresh observation array, the
+ * envs are {@link FlatStepped}: {@link #stepInto} and {@link #resetInto} run the same dynamics
+ * ({@link #advance}) and write the observation into the caller's array, allocating nothing, so a
+ * {@link dev.proxima.core.env.SyncVectorEnv} steps them without garbage per step.
+ *
  * @param <A> action type: {@code Integer} for discrete envs, {@code float[]} of length 1 for continuous ones
  */
-public abstract class ClassicControlEnv<A> implements Env<float[], A>, Renderable, Snapshottable {
+public abstract class ClassicControlEnv<A> implements Env<float[], A>, Renderable, Snapshottable, FlatStepped {
     private Rng rng;
     private boolean hasState;
     private boolean terminated;
+    /** Set by {@link #advance} through {@link #terminates}: whether the step being taken terminates. */
+    private boolean stepTerminates;
 
     /** Subclasses are the five envs of this package. */
     ClassicControlEnv() {}
@@ -50,17 +59,72 @@ public abstract class ClassicControlEnv<A> implements Env<float[], A>, Renderabl
 
     @Override
     public final Reset<float[]> reset() {
-        if (rng == null) {
-            rng = new Rng(System.nanoTime() ^ System.identityHashCode(this));
-        }
         return start();
     }
 
     private Reset<float[]> start() {
+        begin();
+        return new Reset<>(observation());
+    }
+
+    private void begin() {
+        if (rng == null) {
+            rng = new Rng(System.nanoTime() ^ System.identityHashCode(this));
+        }
         drawInitialState(rng);
         hasState = true;
         terminated = false;
-        return new Reset<>(observation());
+    }
+
+    @Override
+    public final boolean flatSteppable() {
+        return true;
+    }
+
+    /** {@link #step} with the action in the flat layout, the observation written to {@code obsOut}; never truncates. */
+    @Override
+    public final int stepInto(float[] actions, int actionOffset, float[] obsOut, int obsOffset, double[] rewardOut,
+            int rewardIndex) {
+        float a = flatAction(actions[actionOffset]);
+        checkCanStep();
+        double reward = advance(a);
+        terminated = stepTerminates;
+        writeObservation(obsOut, obsOffset);
+        rewardOut[rewardIndex] = reward;
+        return terminated ? TERMINATED : 0;
+    }
+
+    /** {@link #reset()} with the first observation written to {@code obsOut}. */
+    @Override
+    public final void resetInto(float[] obsOut, int obsOffset) {
+        begin();
+        writeObservation(obsOut, obsOffset);
+    }
+
+    /** A flat action checked as {@link #discreteAction} or {@link #continuousAction} check the boxed one. */
+    private float flatAction(float a) {
+        if (actionSpace() instanceof Discrete d) {
+            if (!(a == (int) a && a >= 0 && a < d.n())) {
+                throw new EnvContractException(name() + ": action index " + a + " is outside the action space "
+                        + d + ".");
+            }
+        } else if (Float.isNaN(a)) {
+            throw new EnvContractException(name() + ": action [NaN] is not a number; the action space is "
+                    + actionSpace() + ". Check the policy's output for a NaN (e.g. an exploded log-std).");
+        }
+        return a;
+    }
+
+    /**
+     * One step of the dynamics with an action already checked (a discrete index as a float, or the continuous
+     * value): updates the state, reports termination with {@link #terminates} and returns the reward. Both
+     * {@link #step} and {@link #stepInto} run it.
+     */
+    abstract double advance(float action);
+
+    /** Called by {@link #advance} with the step's termination flag. */
+    final void terminates(boolean t) {
+        stepTerminates = t;
     }
 
     /** Names of the state variables, in the order {@link #state()} and {@link #setState} use. */
@@ -94,7 +158,14 @@ public abstract class ClassicControlEnv<A> implements Env<float[], A>, Renderabl
     abstract void assignState(double[] state);
 
     /** A fresh observation of the current state, as Gymnasium's {@code _get_obs}. */
-    abstract float[] observation();
+    final float[] observation() {
+        float[] o = new float[observationSpace().flatDim()];
+        writeObservation(o, 0);
+        return o;
+    }
+
+    /** Writes the observation of the current state ({@code _get_obs}) to {@code dst[offset..]}. */
+    abstract void writeObservation(float[] dst, int offset);
 
     /** Throws unless a state exists and the last step did not terminate. */
     final void checkCanStep() {
@@ -107,9 +178,9 @@ public abstract class ClassicControlEnv<A> implements Env<float[], A>, Renderabl
         }
     }
 
-    /** Records the termination flag and packs the result; the raw env never truncates. */
-    final Step<float[]> finishStep(double reward, boolean terminated) {
-        this.terminated = terminated;
+    /** Records the termination flag {@link #advance} reported and packs the result; the raw env never truncates. */
+    final Step<float[]> finishStep(double reward) {
+        this.terminated = stepTerminates;
         return new Step<>(observation(), reward, terminated, false);
     }
 

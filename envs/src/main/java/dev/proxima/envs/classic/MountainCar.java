@@ -81,6 +81,12 @@ public final class MountainCar extends ClassicControlEnv<Integer> {
     public Step<float[]> step(Integer action) {
         int a = discreteAction(action, 3, "0 (accelerate left), 1 (don't accelerate) or 2 (accelerate right)");
         checkCanStep();
+        return finishStep(advance(a));
+    }
+
+    @Override
+    double advance(float action) {
+        int a = (int) action;
         velocity += (a - 1) * FORCE + Math.cos(3 * position) * (-GRAVITY);
         velocity = clip(velocity, -MAX_SPEED, MAX_SPEED);
         position += velocity;
@@ -89,7 +95,8 @@ public final class MountainCar extends ClassicControlEnv<Integer> {
             velocity = 0; // inelastic collision with the left wall
         }
         boolean terminated = position >= GOAL_POSITION && velocity >= GOAL_VELOCITY;
-        return finishStep(-1.0, terminated);
+        terminates(terminated);
+        return -1.0;
     }
 
     @Override
@@ -99,8 +106,9 @@ public final class MountainCar extends ClassicControlEnv<Integer> {
     }
 
     @Override
-    float[] observation() {
-        return new float[] {(float) position, (float) velocity};
+    void writeObservation(float[] dst, int offset) {
+        dst[offset] = (float) position;
+        dst[offset + 1] = (float) velocity;
     }
 
     /** {@code position, velocity}. */

@@ -86,6 +86,11 @@ public final class MountainCarContinuous extends ClassicControlEnv<float[]> {
     public Step<float[]> step(float[] action) {
         float a = continuousAction(action);
         checkCanStep();
+        return finishStep(advance(a));
+    }
+
+    @Override
+    double advance(float a) {
         // Python's min(max(a, -1.0), 1.0) returns the float32 a itself when it is in range, else the Python float
         // bound; the two cases then round differently under NEP 50.
         boolean inRange = a >= MIN_ACTION && a <= MAX_ACTION;
@@ -134,7 +139,8 @@ public final class MountainCarContinuous extends ClassicControlEnv<float[]> {
         }
         double ad = a;
         double reward = (terminated ? 100.0 : 0) - ad * ad * 0.1; // math.pow(action[0], 2) * 0.1, unclipped
-        return finishStep(reward, terminated);
+        terminates(terminated);
+        return reward;
     }
 
     @Override
@@ -145,8 +151,9 @@ public final class MountainCarContinuous extends ClassicControlEnv<float[]> {
     }
 
     @Override
-    float[] observation() {
-        return new float[] {(float) position, (float) velocity};
+    void writeObservation(float[] dst, int offset) {
+        dst[offset] = (float) position;
+        dst[offset + 1] = (float) velocity;
     }
 
     /** {@code position, velocity}. */

@@ -86,6 +86,11 @@ public final class Pendulum extends ClassicControlEnv<float[]> {
     public Step<float[]> step(float[] action) {
         float a = continuousAction(action);
         checkCanStep();
+        return finishStep(advance(a));
+    }
+
+    @Override
+    double advance(float a) {
         float u = Math.min(Math.max(a, -MAX_TORQUE), MAX_TORQUE); // np.clip keeps the float32 dtype
         lastU = u;
         double th = theta;
@@ -97,7 +102,8 @@ public final class Pendulum extends ClassicControlEnv<float[]> {
         newThDot = clip(newThDot, -MAX_SPEED, MAX_SPEED);
         theta = th + newThDot * DT; // semi-implicit Euler: the NEW velocity moves the angle
         thetaDot = newThDot;
-        return finishStep(-costs, false);
+        terminates(false);
+        return -costs;
     }
 
     /** Gymnasium's {@code angle_normalize}: {@code ((x + pi) mod 2pi) - pi} with Python's floor-mod. */
@@ -121,8 +127,10 @@ public final class Pendulum extends ClassicControlEnv<float[]> {
     }
 
     @Override
-    float[] observation() {
-        return new float[] {(float) Math.cos(theta), (float) Math.sin(theta), (float) thetaDot};
+    void writeObservation(float[] dst, int offset) {
+        dst[offset] = (float) Math.cos(theta);
+        dst[offset + 1] = (float) Math.sin(theta);
+        dst[offset + 2] = (float) thetaDot;
     }
 
     /** {@code theta, theta_dot}. */
