@@ -24,6 +24,8 @@ abstract class DenseActorCritic implements ActorCritic {
     private int forwardRows = -1;
     private boolean forwardPolicy;
     private boolean forwardValues;
+    /** {@link #architecture()}, built once (it reads only final fields): {@link #copyParamsFrom} runs every update. */
+    private String architectureText;
 
     DenseActorCritic(int obsDim, int policyDim, int logStdDim, int networkParams) {
         if (obsDim < 1 || policyDim < 1 || logStdDim < 0) {
@@ -168,12 +170,22 @@ abstract class DenseActorCritic implements ActorCritic {
     @Override
     public final void copyParamsFrom(ActorCritic other) {
         if (!(other instanceof DenseActorCritic o) || o.logStdDim != logStdDim
-                || !o.architecture().equals(architecture())) {
+                || !o.architectureText().equals(architectureText())) {
             throw new IllegalArgumentException("copyParamsFrom: architectures differ: this is " + this + ", other is "
                     + other + ". Copy only between networks made by the same Network with the same sizes.");
         }
         System.arraycopy(o.params, 0, params, 0, params.length);
         syncParams();
+    }
+
+    /** {@link #architecture()}, cached: a race only builds an equal string twice. */
+    private String architectureText() {
+        String a = architectureText;
+        if (a == null) {
+            a = architecture();
+            architectureText = a;
+        }
+        return a;
     }
 
     @Override

@@ -23,6 +23,16 @@ public record KlStats(double oldApproxKl, double approxKl, double clipFrac) {
 
     /** The statistics of rows {@code 0..n-1} of two log-probability arrays. */
     public static KlStats of(double[] logProb, double[] oldLogProb, int n, double clip) {
+        double[] out = new double[3];
+        into(logProb, oldLogProb, n, clip, out);
+        return new KlStats(out[0], out[1], out[2]);
+    }
+
+    /**
+     * {@link #of(double[], double[], int, double)} without allocating: writes {@code oldApproxKl}, {@code approxKl}
+     * and {@code clipFrac} to {@code out[0..2]} (the same values bit for bit); the PPO update calls it per minibatch.
+     */
+    public static void into(double[] logProb, double[] oldLogProb, int n, double clip, double[] out) {
         if (n < 1 || logProb.length < n || oldLogProb.length < n) {
             throw new IllegalArgumentException("KlStats.of: n = " + n + " rows with arrays of " + logProb.length
                     + " and " + oldLogProb.length + " entries; need 1 <= n <= both lengths");
@@ -39,7 +49,9 @@ public record KlStats(double oldApproxKl, double approxKl, double clipFrac) {
                 clipped++;
             }
         }
-        return new KlStats(k1 / n, k3 / n, (double) clipped / n);
+        out[0] = k1 / n;
+        out[1] = k3 / n;
+        out[2] = (double) clipped / n;
     }
 
     /** The statistics of a minibatch given the current network's outputs on it. */

@@ -39,6 +39,9 @@ public final class PpoUpdate {
     private final PolicyHead head;
     private final Adam adam;
     private final List<LossTerm> terms;
+    /** Per update: each term's weight, and its loss on the last minibatch (kept, not allocated per update). */
+    private final double[] termWeights;
+    private final double[] termLosses;
     private final LrSchedule schedule;
 
     private final int obsDim;
@@ -71,6 +74,8 @@ public final class PpoUpdate {
     /** θ, m and v before the current step, to undo a step that made a parameter non-finite. */
     private final double[] paramsBefore;
     private final double[] mBefore;
+    /** {@link KlStats#into} of the last minibatch. */
+    private final double[] kl = new double[3];
     private final double[] vBefore;
     /** Update, epoch and minibatch (1-based) being processed, for messages; the text is built only on failure. */
     private final int[] position = new int[3];
@@ -98,6 +103,8 @@ public final class PpoUpdate {
         this.head = head;
         this.adam = adam;
         this.terms = List.copyOf(terms);
+        this.termWeights = new double[this.terms.size()];
+        this.termLosses = new double[this.terms.size()];
         this.schedule = config.annealLr() ? LrSchedule.linear(config.learningRate())
                 : LrSchedule.constant(config.learningRate());
         this.obsDim = net.obsDim();
@@ -160,16 +167,16 @@ public final class PpoUpdate {
         for (LossTerm term : terms) {
             term.beginUpdate(ctx);
         }
-        double[] weights = new double[terms.size()];
+        double[] weights = termWeights;
         for (int k = 0; k < terms.size(); k++) {
             weights[k] = terms.get(k).weight(ctx);
         }
-        double[] last = new double[terms.size()];
+        double[] last = termLosses; // every entry is written by each minibatch, and one minibatch runs at least
         double clipFracSum = 0;
         double approxKlSum = 0;
         int minibatches = 0;
         int epochsRun = 0;
-        KlStats kl = null;
+        double[] kl = this.kl; // the last minibatch's KlStats: oldApproxKl, approxKl, clipFrac
         double entropyMean = Double.NaN;
         // A fresh permutation base each update (CleanRL reshuffles one b_inds array across updates): the distribution
         // is the same and a checkpoint need not store the permutation.
@@ -195,9 +202,9 @@ public final class PpoUpdate {
                 } else {
                     head.logProbAndEntropy(mbPolicyOut, logStd, mbMask, mbActions, mbSize, mbLogProb, mbEntropy);
                 }
-                kl = KlStats.of(mbLogProb, mbOldLogProb, mbSize, config.clip());
-                clipFracSum += kl.clipFrac();
-                approxKlSum += kl.approxKl();
+                KlStats.into(mbLogProb, mbOldLogProb, mbSize, config.clip(), kl);
+                clipFracSum += kl[2];
+                approxKlSum += kl[1];
                 minibatches++;
                 entropyMean = mean(mbEntropy, mbSize);
 
@@ -241,7 +248,7 @@ public final class PpoUpdate {
                 step(lr);
             }
             // CleanRL checks target_kl with the last minibatch's approx_kl, after the epoch.
-            if (!Double.isNaN(config.targetKl()) && kl.approxKl() > config.targetKl()) {
+            if (!Double.isNaN(config.targetKl()) && kl[1] > config.targetKl()) {
                 break;
             }
         }
@@ -259,8 +266,8 @@ public final class PpoUpdate {
         for (int k = 0; k < terms.size(); k++) {
             m.put(terms.get(k).key(), last[k]);
         }
-        m.put(UpdateStats.OLD_APPROX_KL, kl.oldApproxKl());
-        m.put(UpdateStats.APPROX_KL, kl.approxKl());
+        m.put(UpdateStats.OLD_APPROX_KL, kl[0]);
+        m.put(UpdateStats.APPROX_KL, kl[1]);
         m.put(UpdateStats.CLIPFRAC, clipFracSum / minibatches);
         m.put(UpdateStats.EXPLAINED_VARIANCE, ExplainedVariance.of(rollout.values, rollout.returns));
         return new Result(m, epochsRun, meanApproxKl);

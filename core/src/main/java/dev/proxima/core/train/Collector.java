@@ -298,9 +298,10 @@ final class Collector implements RolloutCollector {
             }
             rollout.setStep(row, stepRewards[i], stepTerminated[i], stepTruncated[i], finalValue);
         }
-        vec.drainEpisodes(drained);
-        episodes.addAll(drained);
-        drained.clear();
+        if (vec.drainEpisodes(drained) > 0) { // addAll copies the list into a new array: only when episodes ended
+            episodes.addAll(drained);
+            drained.clear();
+        }
     }
 
     /** θ_old ← θ for every sampling worker. */
