@@ -13,6 +13,10 @@ import dev.proxima.core.space.Space;
  * continue that stream. After a step that returned {@code terminated || truncated}, call {@code reset} before stepping
  * again. An env must not keep a reference to an action array passed to {@link #step}: the caller reuses it.
  *
+ * <p>{@link #step} and {@link #reset()} return objects, as Gymnasium does; that is the API to implement. An env that
+ * wants {@link SyncVectorEnv} to step it without allocating can also implement {@link FlatStepped}, which writes the
+ * observation, reward and flags into the vector env's arrays (the built-in classic-control envs do).
+ *
  * @param <O> observation type
  * @param <A> action type
  */
