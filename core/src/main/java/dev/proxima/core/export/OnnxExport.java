@@ -9,7 +9,7 @@ import dev.proxima.core.env.ActionMasked;
 import dev.proxima.core.env.Env;
 import dev.proxima.core.env.ObservationNormalizer;
 import dev.proxima.core.export.OnnxGraph.Attr;
-import dev.proxima.core.internal.AtomicFiles;
+import dev.proxima.core.io.AtomicFiles;
 import dev.proxima.core.nn.Activation;
 import dev.proxima.core.nn.ActorCritic;
 import dev.proxima.core.nn.Network;

@@ -1,6 +1,5 @@
 package dev.proxima.core.io;
 
-import dev.proxima.core.internal.AtomicFiles;
 import dev.proxima.core.internal.Json;
 import dev.proxima.core.internal.JsonException;
 import java.io.ByteArrayOutputStream;
