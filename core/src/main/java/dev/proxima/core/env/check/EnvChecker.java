@@ -188,6 +188,18 @@ public final class EnvChecker {
             return env;
         }
 
+        /** A new copy reset with the run's seed, or {@code null} after reporting why there is none. */
+        private Env<O, A> openAndReset() {
+            try {
+                Env<O, A> env = open();
+                env.reset(seed);
+                return env;
+            } catch (RuntimeException e) {
+                unexpected("creating and resetting a copy", e);
+                return null;
+            }
+        }
+
         // ---------------------------------------------------------------- spaces
 
         private boolean checkSpaces() {
@@ -845,12 +857,8 @@ public final class EnvChecker {
          * happens with {@link ActionMasked#rejectsInvalidActions()}.
          */
         private void checkMaskedAction() {
-            Env<O, A> env;
-            try {
-                env = open();
-                env.reset(seed);
-            } catch (RuntimeException e) {
-                unexpected("creating and resetting a copy", e);
+            Env<O, A> env = openAndReset();
+            if (env == null) {
                 return;
             }
             boolean rejects = ActionMasked.find(env).rejectsInvalidActions();
@@ -909,12 +917,8 @@ public final class EnvChecker {
         // ---------------------------------------------------------------- close
 
         private void checkCloseTwice() {
-            Env<O, A> env;
-            try {
-                env = open();
-                env.reset(seed);
-            } catch (RuntimeException e) {
-                unexpected("creating and resetting a copy", e);
+            Env<O, A> env = openAndReset();
+            if (env == null) {
                 return;
             }
             for (int i = 1; i <= 2; i++) {
