@@ -1,6 +1,7 @@
 package dev.proxima.core.dist
 
 import dev.proxima.core.space.Box
+import dev.proxima.core.testing.Allocation
 import dev.proxima.core.testing.FiniteDifference
 import dev.proxima.core.testing.fixedSeed
 import io.kotest.assertions.throwables.shouldThrow
@@ -249,8 +250,6 @@ class MaskedHeadsTest : FunSpec({
     }
 
     test("every head's methods, masked or not, allocate nothing per call") {
-        val threads = java.lang.management.ManagementFactory.getThreadMXBean() as com.sun.management.ThreadMXBean
-        threads.getThreadAllocatedBytes(Thread.currentThread().id) // the first call allocates (class loading)
         val rows = 16
         for (head in listOf(CategoricalHead(6), MultiDiscreteHead(3, 4, 2),
                 TanhGaussianHead(Box.of(-1f, 2f, 3), LogStdBound.tanh(-5.0, 2.0)), DiagGaussianHead(3, LogStdBound.clamp(-5.0, 2.0)))) {
@@ -270,11 +269,7 @@ class MaskedHeadsTest : FunSpec({
                 head.backward(logits, logStd, mask, actions, rows, w, w, grad, dLogStd)
                 head.envActions(actions, rows, env, 0)
             }
-            repeat(3_000) { round() }
-            val id = Thread.currentThread().id
-            val before = threads.getThreadAllocatedBytes(id)
-            repeat(1_000) { round() }
-            val used = threads.getThreadAllocatedBytes(id) - before
+            val used = Allocation.steadyState(rounds = 1_000, budget = 1024) { round() }
             withClue("$head allocated $used bytes") { (used < 1024) shouldBe true }
         }
     }

@@ -7,10 +7,11 @@ import dev.proxima.core.space.Discrete
 import dev.proxima.core.space.MultiDiscrete
 import dev.proxima.core.space.Space
 import io.kotest.assertions.throwables.shouldThrow
+import dev.proxima.core.testing.Allocation
+import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
-import java.lang.management.ManagementFactory
 import java.util.SplittableRandom
 import java.util.random.RandomGenerator
 
@@ -167,18 +168,13 @@ class ActionMaskTest : FunSpec({
         val grad = DoubleArray(16)
         val w = DoubleArray(4) { 1.0 }
         val rngs = Array<RandomGenerator>(4) { SplittableRandom(it.toLong()) }
-        val threads = ManagementFactory.getThreadMXBean() as com.sun.management.ThreadMXBean
-        threads.getThreadAllocatedBytes(Thread.currentThread().id) // the first call allocates (class loading)
         fun round() {
             venv.actionMasks(mask)
             head.sample(logits, null, mask, 4, rngs, actions, logp)
             head.logProbAndEntropy(logits, null, mask, actions, 4, logp, ent)
             head.backward(logits, null, mask, actions, 4, w, w, grad, null)
         }
-        repeat(2_000) { round() }
-        val id = Thread.currentThread().id
-        val before = threads.getThreadAllocatedBytes(id)
-        repeat(1_000) { round() }
-        (threads.getThreadAllocatedBytes(id) - before < 1024) shouldBe true
+        val used = Allocation.steadyState(rounds = 1_000, budget = 1024) { round() }
+        withClue("allocated $used bytes in 1,000 rounds") { (used < 1024) shouldBe true }
     }
 })

@@ -1,5 +1,6 @@
 package dev.proxima.core.nn
 
+import dev.proxima.core.testing.Allocation
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
@@ -7,7 +8,6 @@ import io.kotest.matchers.doubles.shouldBeLessThan
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.shouldNotBe
 import io.kotest.matchers.string.shouldContain
-import java.lang.management.ManagementFactory
 import java.util.SplittableRandom
 import kotlin.math.abs
 import kotlin.math.max
@@ -278,7 +278,6 @@ class ActorCriticSpec : FunSpec({
     }
 
     test("infer, forward, backward and syncParams allocate nothing once the workspaces have grown") {
-        val threads = ManagementFactory.getThreadMXBean() as com.sun.management.ThreadMXBean
         for (network in listOf(Network.DEFAULT, Network.shared(64, 64))) {
             val net = network.create(4, 2, 1, SplittableRandom(1))
             val obs = floats(gaussians(SplittableRandom(2), 64 * 4))
@@ -294,20 +293,8 @@ class ActorCriticSpec : FunSpec({
                 net.syncParams()
                 net.zeroGrads()
             }
-            // The Vector API kernels (when the JVM has jdk.incubator.vector) box their vectors until C2 compiles
-            // them into registers, so the claim is about compiled code: some window of 20 rounds, within a budget of
-            // warm-up rounds, allocates nothing. The scalar loops allocate nothing from the start.
-            repeat(3) { work() }
-            val id = Thread.currentThread().id
-            var allocated = Long.MAX_VALUE
-            var windows = 0
-            while (allocated >= 2048 && windows < 200) {
-                val before = threads.getThreadAllocatedBytes(id)
-                repeat(20) { work() }
-                allocated = threads.getThreadAllocatedBytes(id) - before
-                windows++
-            }
-            withClue("$network allocated $allocated bytes in 20 rounds after ${windows - 1} windows of warm-up") {
+            val allocated = Allocation.steadyState(rounds = 20, budget = 2048) { work() }
+            withClue("$network allocated $allocated bytes in 20 rounds") {
                 (allocated < 2048) shouldBe true
             }
         }

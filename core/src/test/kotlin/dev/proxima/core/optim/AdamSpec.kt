@@ -1,6 +1,8 @@
 package dev.proxima.core.optim
 
+import dev.proxima.core.testing.Allocation
 import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.doubles.shouldBeLessThan
 import io.kotest.matchers.shouldBe
@@ -115,15 +117,11 @@ class AdamSpec : FunSpec({
     }
 
     test("a step allocates nothing") {
-        val threads = java.lang.management.ManagementFactory.getThreadMXBean() as com.sun.management.ThreadMXBean
         val rng = SplittableRandom(4)
         val adam = Adam(9155)
         val p = gaussians(rng, 9155)
         val g = gaussians(rng, 9155)
-        repeat(3) { adam.step(p, g, 1e-4, 0.5) }
-        val id = Thread.currentThread().id
-        val before = threads.getThreadAllocatedBytes(id)
-        repeat(20) { adam.step(p, g, 1e-4, 0.5) }
-        (threads.getThreadAllocatedBytes(id) - before < 1024) shouldBe true
+        val used = Allocation.steadyState(rounds = 20, budget = 1024) { adam.step(p, g, 1e-4, 0.5) }
+        withClue("allocated $used bytes in 20 steps") { (used < 1024) shouldBe true }
     }
 })
