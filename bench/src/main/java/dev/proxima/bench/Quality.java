@@ -19,7 +19,7 @@ import java.util.TreeMap;
 /**
  * {@code quality}: the learning-quality table. Each env trains with {@link Preset#TUNED} on training seeds 1-5 for its
  * step budget; each run is then evaluated over 100 episodes on env seed {@code 10_000 + training seed} (no seed used
- * while tuning the presets, which used training seeds 101-103 and evaluation seeds {@code 30_000 + seed}).
+ * while tuning the presets, which used training seeds 101-140 and evaluation seeds {@code 30_000 + seed}).
  *
  * <p>Evaluation is deterministic (the categorical argmax, the Gaussian mean), as rl-baselines3-zoo evaluates these
  * envs; the sampled-policy return is reported beside it. The learning curve evaluates the current policy every
@@ -39,13 +39,13 @@ final class Quality {
     static final List<Row> ROWS = List.of(
             new Row("CartPole-v1", 100_000, 475, true,
                     "SB3 zoo 500.0 ± 0.0 @100k [1]; CleanRL ppo.py 490.0 ± 6.1 @500k [2]"),
-            new Row("Acrobot-v1", 500_000, -85, false,
+            new Row("Acrobot-v1", 500_000, -85, true,
                     "CleanRL ppo.py -86.4 ± 1.3 @500k [2]; SB3 zoo -73.5 ± 18.2 @1M [1]"),
-            new Row("MountainCar-v0", 1_000_000, -110, false,
+            new Row("MountainCar-v0", 1_000_000, -110, true,
                     "SB3 zoo -110.4 ± 19.5 @1M [1]; CleanRL ppo.py -200.0 ± 0.0 @500k (does not learn) [2]"),
-            new Row("Pendulum-v1", 200_000, -200, false,
+            new Row("Pendulum-v1", 200_000, -200, true,
                     "SB3 zoo -172.2 ± 104.2 @100k, with gSDE [1]; RLlib tuned example passes at -300 @400k [3]"),
-            new Row("MountainCarContinuous-v0", 100_000, 90, false,
+            new Row("MountainCarContinuous-v0", 100_000, 90, true,
                     "SB3 zoo 88.3 ± 2.6 @20k, with gSDE [1]; Gymnasium's reward threshold 90"));
 
     /** Box2D rows (module envs-box2d, issue 11): {@code --envs box2d} or by id; not part of {@code all}. */
@@ -63,9 +63,25 @@ final class Quality {
                     + " return (sampled policy) of 3 seeds; ± over the seeds.",
             "[3] RLlib `tuned_examples/ppo/pendulum_ppo.py` (https://github.com/ray-project/ray): the example's"
                     + " default pass criterion, return -300 within 400k steps.",
-            "Proxima: mean over training seeds 1-5 of each run's mean return over 100 episodes; ± is the std over the"
-                    + " seeds, the worst seed in parentheses. The step count is a whole number of updates (rollouts)"
-                    + " within the budget.", "");
+            "");
+
+    /** What the Proxima column means, naming the seeds of this table (1-5, or a fresh set such as 3001-3020). */
+    static String proximaNote(long[] seeds, int episodes) {
+        return "Proxima: mean over training seeds " + seedList(seeds) + " of each run's mean return over " + episodes
+                + " deterministic episodes; ± is the std over the seeds, the worst seed in parentheses; \"seeds\""
+                + " counts the seeds whose run meets the target. The step count is a whole number of updates"
+                + " (rollouts) within the budget.\n";
+    }
+
+    /** {@code 1-5} for a contiguous run of seeds, else the list. */
+    static String seedList(long[] seeds) {
+        boolean contiguous = seeds.length > 1;
+        for (int i = 1; i < seeds.length && contiguous; i++) {
+            contiguous = seeds[i] == seeds[i - 1] + 1;
+        }
+        return contiguous ? seeds[0] + "-" + seeds[seeds.length - 1]
+                : String.join(", ", Arrays.stream(seeds).mapToObj(Long::toString).toList());
+    }
 
     static final Map<String, Long> BUDGETS;
 
@@ -230,8 +246,8 @@ final class Quality {
     /** The Markdown table: ours beside the target and the anchors, then each seed's figure. */
     static String table(Map<String, List<RunRow>> byEnv, long[] seeds, int episodes, long stepsOverride) {
         StringBuilder s = new StringBuilder();
-        s.append("| env | steps | target | Proxima TUNED: mean ± std over seeds (worst seed) | met | sampled policy |"
-                + " anchors |\n|---|---|---|---|---|---|---|\n");
+        s.append("| env | steps | target | Proxima TUNED: mean ± std over seeds (worst seed) | met | seeds |"
+                + " sampled policy | anchors |\n|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, List<RunRow>> e : byEnv.entrySet()) {
             Row row = row(e.getKey());
             List<RunRow> rs = e.getValue();
@@ -241,12 +257,13 @@ final class Quality {
             double sd = std(m);
             double sampled = rs.stream().mapToDouble(RunRow::sampledMean).average().orElse(Double.NaN);
             boolean met = row.everySeed() ? worst >= row.target() : mean >= row.target();
+            long meeting = Arrays.stream(m).filter(x -> x >= row.target()).count();
             String target = "≥ " + fmt0(row.target()) + (row.everySeed() ? " every seed" : " mean");
             long budget = stepsOverride > 0 ? stepsOverride : row.budget();
             String steps = rs.get(0).steps() == budget ? steps(budget)
                     : String.format(Locale.ROOT, "%,d of %s", rs.get(0).steps(), steps(budget));
-            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f ± %.1f (%.1f) | %s | %.1f | %s |%n", row.env(),
-                    steps, target, mean, sd, worst, met ? "yes" : "**no**", sampled,
+            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f ± %.1f (%.1f) | %s | %d/%d | %.1f | %s |%n",
+                    row.env(), steps, target, mean, sd, worst, met ? "yes" : "**no**", meeting, m.length, sampled,
                     row.anchors()));
         }
         s.append("\nPer seed (mean return over ").append(episodes).append(" deterministic episodes; training wall"
@@ -269,7 +286,7 @@ final class Quality {
             }
             s.append('\n');
         }
-        s.append('\n').append(SOURCES.replace("\n", "\n\n"));
+        s.append('\n').append(SOURCES.replace("\n", "\n\n")).append(proximaNote(seeds, episodes));
         if (stepsOverride > 0) {
             s.append("\nReduced run: every env trained for ").append(stepsOverride)
                     .append(" steps instead of its budget, so the targets do not apply.\n");

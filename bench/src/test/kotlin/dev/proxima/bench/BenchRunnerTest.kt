@@ -37,6 +37,9 @@ class BenchRunnerTest : FunSpec({
         md shouldContain "| CartPole-v1 |"
         md shouldContain "| Pendulum-v1 |"
         md shouldContain "Reduced run"
+        md shouldContain "mean over training seeds 1-2 of each run's mean return over 2 deterministic episodes"
+        // "seeds" counts the runs meeting the target; a 2,048-step CartPole run is far below 475.
+        md shouldContain Regex("""\| CartPole-v1 \|[^\n]*\| \*\*no\*\* \| 0/2 \|""")
         for (env in listOf("CartPole-v1", "Pendulum-v1")) {
             val png = ImageIO.read(out.resolve(Quality.pngName(env)).toFile())
             (png.width > 100 && png.height > 100) shouldBe true
@@ -78,6 +81,14 @@ class BenchRunnerTest : FunSpec({
     test("tune trains on tuning seeds with overrides") {
         Bench.run("tune", "--env", "CartPole-v1", "--steps", "1024", "--seeds", "101", "--episodes", "1",
             "--points", "1", "--set", "learningRate=5e-4", "--set", "network=32x32") shouldBe 0
+    }
+
+    test("tune names the reported seed sets it must not tune on (issue 16) and none of the tuning set") {
+        Tune.reportedSet(3) shouldBe "the table's training seeds (1-5)"
+        Tune.reportedSet(2011) shouldBe "the first fresh-seed check (2001-2020)"
+        Tune.reportedSet(3020) shouldBe "the fresh-seed report (3001-3020)"
+        (101L..140L).all { Tune.reportedSet(it) == null } shouldBe true
+        Tune.reportedSet(3021) shouldBe null
     }
 
     test("bad command lines exit with 2") {
