@@ -455,11 +455,7 @@ public final class SyncVectorEnv<O, A> implements AutoCloseable {
         // truncated episodes, then start the next episode on the copy's continuing random stream.
         flatten(i, s.observation(), finalObsOut, "step");
         finalInfo[i] = s.info();
-        ended[i] = true;
-        endedReturn[i] = episodeReturn[i];
-        endedLength[i] = episodeLength[i];
-        episodeReturn[i] = 0.0;
-        episodeLength[i] = 0;
+        endEpisode(i);
         Reset<O> r;
         try {
             r = env.reset();
@@ -500,16 +496,21 @@ public final class SyncVectorEnv<O, A> implements AutoCloseable {
         }
         System.arraycopy(obsOut, row, finalObsOut, row, obsDim);
         finalInfo[i] = Map.of();
-        ended[i] = true;
-        endedReturn[i] = episodeReturn[i];
-        endedLength[i] = episodeLength[i];
-        episodeReturn[i] = 0.0;
-        episodeLength[i] = 0;
+        endEpisode(i);
         try {
             env.resetInto(obsOut, row);
         } catch (RuntimeException e) {
             throw failure(i, "auto-reset after the episode ended", e);
         }
+    }
+
+    /** Copy {@code i}'s episode ended this step: record its return and length for the drain, start counting anew. */
+    private void endEpisode(int i) {
+        ended[i] = true;
+        endedReturn[i] = episodeReturn[i];
+        endedLength[i] = episodeLength[i];
+        episodeReturn[i] = 0.0;
+        episodeLength[i] = 0;
     }
 
     /** Copy {@code i}'s discrete action as an index in {@code [0, n)}, or an exception (the vector env needs a reset). */
