@@ -95,6 +95,11 @@ abstract class DenseActorCritic implements ActorCritic {
 
     @Override
     public final void zeroGrads() {
+        clearGrads(grads);
+    }
+
+    /** Sets {@code grads} to zero; a subclass running its networks on several threads clears each one's range there. */
+    void clearGrads(double[] grads) {
         Arrays.fill(grads, 0.0);
     }
 

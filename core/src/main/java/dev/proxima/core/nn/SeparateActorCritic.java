@@ -1,5 +1,6 @@
 package dev.proxima.core.nn;
 
+import dev.proxima.core.internal.ThreadTeam;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -23,6 +24,21 @@ final class SeparateActorCritic extends DenseActorCritic {
     private final Mlp.Workspace actorTrain;
     private final Mlp.Workspace criticInfer;
     private final Mlp.Workspace criticTrain;
+    /** The team of two that runs actor and critic side by side, or null (see {@link #useThreads}). */
+    private ThreadTeam pairTeam;
+    // The section's arguments, in fields so that the tasks are built once (no allocation per call).
+    private float[][] taskObs;
+    private double[] taskPolicy;
+    private double[] taskValues;
+    private float[][] taskDPolicy;
+    private float[][] taskDValue;
+    private int taskN;
+    private boolean taskTraining;
+    private final ThreadTeam.Task forwardPair = this::forwardShare;
+    private final ThreadTeam.Task backwardPair = this::backwardShare;
+    private final ThreadTeam.Task loadPair = this::loadShare;
+    private final ThreadTeam.Task clearPair = this::clearShare;
+    private double[] taskParams;
 
     private SeparateActorCritic(Mlp actor, Mlp critic, int logStdDim, int[] actorHidden, int[] criticHidden,
             Activation activation) {
@@ -67,18 +83,53 @@ final class SeparateActorCritic extends DenseActorCritic {
 
     @Override
     void run(float[][] obs, int n, double[] policyOut, double[] values, boolean training) {
+        if (pairTeam != null && policyOut != null && values != null && n >= Mlp.MIN_PARALLEL_ROWS) {
+            taskObs = obs;
+            taskN = n;
+            taskPolicy = policyOut;
+            taskValues = values;
+            taskTraining = training;
+            try {
+                pairTeam.run(forwardPair, true);
+            } finally {
+                taskObs = null;
+                taskPolicy = null;
+                taskValues = null;
+            }
+            return;
+        }
         if (policyOut != null) {
-            float[][] out = actor.forward(training ? actorTrain : actorInfer, obs, n);
-            toFlat(out, n, policyDim(), policyOut);
+            forwardActor(obs, n, policyOut, training);
         }
         if (values != null) {
-            float[][] out = critic.forward(training ? criticTrain : criticInfer, obs, n);
-            toFlat(out, n, 1, values);
+            forwardCritic(obs, n, values, training);
         }
+    }
+
+    private void forwardActor(float[][] obs, int n, double[] policyOut, boolean training) {
+        float[][] out = actor.forward(training ? actorTrain : actorInfer, obs, n);
+        toFlat(out, n, policyDim(), policyOut);
+    }
+
+    private void forwardCritic(float[][] obs, int n, double[] values, boolean training) {
+        float[][] out = critic.forward(training ? criticTrain : criticInfer, obs, n);
+        toFlat(out, n, 1, values);
     }
 
     @Override
     void backprop(float[][] dPolicy, float[][] dValue, int n) {
+        if (pairTeam != null && dPolicy != null && dValue != null && n >= Mlp.MIN_PARALLEL_ROWS) {
+            taskDPolicy = dPolicy;
+            taskDValue = dValue;
+            taskN = n;
+            try {
+                pairTeam.run(backwardPair, true);
+            } finally {
+                taskDPolicy = null;
+                taskDValue = null;
+            }
+            return;
+        }
         if (dPolicy != null) {
             actor.backward(actorTrain, dPolicy, n, grads(), 0, null);
         }
@@ -87,16 +138,81 @@ final class SeparateActorCritic extends DenseActorCritic {
         }
     }
 
+    /**
+     * A team of two runs the actor on one member and the critic on the other (one hand-off per pass, nothing
+     * shared but the far ends of the gradient vector); a larger team splits each network's rows instead
+     * ({@link Mlp#useThreads}). Either way every float is computed as on one thread.
+     */
     @Override
-    public void useThreads(dev.proxima.core.internal.ThreadTeam team) {
-        actor.useThreads(team);
-        critic.useThreads(team);
+    public void useThreads(ThreadTeam team) {
+        ThreadTeam t = team == null ? ThreadTeam.solo() : team;
+        boolean pairs = t.size() == 2;
+        pairTeam = pairs ? t : null;
+        actor.useThreads(pairs ? ThreadTeam.solo() : t);
+        critic.useThreads(pairs ? ThreadTeam.solo() : t);
+    }
+
+    private void forwardShare(int part, int parts) {
+        if (part == 0) {
+            forwardActor(taskObs, taskN, taskPolicy, taskTraining);
+        } else {
+            forwardCritic(taskObs, taskN, taskValues, taskTraining);
+        }
+    }
+
+    private void backwardShare(int part, int parts) {
+        if (part == 0) {
+            actor.backward(actorTrain, taskDPolicy, taskN, grads(), 0, null);
+        } else {
+            critic.backward(criticTrain, taskDValue, taskN, grads(), criticOffset, null);
+        }
     }
 
     @Override
     void load(double[] params) {
+        if (pairTeam != null) {
+            // Each member refreshes the weights of the network it runs, so they stay in its core's cache.
+            taskParams = params;
+            try {
+                pairTeam.run(loadPair, true);
+            } finally {
+                taskParams = null;
+            }
+            return;
+        }
         actor.load(params, 0);
         critic.load(params, criticOffset);
+    }
+
+    @Override
+    void clearGrads(double[] grads) {
+        if (pairTeam == null) {
+            super.clearGrads(grads);
+            return;
+        }
+        taskParams = grads;
+        try {
+            pairTeam.run(clearPair, true);
+        } finally {
+            taskParams = null;
+        }
+    }
+
+    /** Each member clears the gradient range its network's backward writes (the critic's member also log_std's). */
+    private void clearShare(int part, int parts) {
+        if (part == 0) {
+            Arrays.fill(taskParams, 0, criticOffset, 0.0);
+        } else {
+            Arrays.fill(taskParams, criticOffset, taskParams.length, 0.0);
+        }
+    }
+
+    private void loadShare(int part, int parts) {
+        if (part == 0) {
+            actor.load(taskParams, 0);
+        } else {
+            critic.load(taskParams, criticOffset);
+        }
     }
 
     @Override

@@ -40,8 +40,12 @@ public final class Adam {
     private double lastGradNorm = Double.NaN;
     private double lastClipCoef = Double.NaN;
 
-    /** Below this many parameters the update is a few microseconds: not worth a hand-off. */
-    private static final int MIN_PARALLEL_PARAMS = 16_384;
+    /**
+     * Below this many parameters the update is a few microseconds: not worth a hand-off. CleanRL's CartPole agent
+     * (9,155) is above it: with actor and critic on separate threads, each updates the half it back-propagated,
+     * which stays in its core's cache.
+     */
+    private static final int MIN_PARALLEL_PARAMS = 4_096;
     private ThreadTeam team = ThreadTeam.solo();
     // The current step's arguments, read by the pre-built task (no allocation per step).
     private double[] stepParams;
@@ -49,7 +53,14 @@ public final class Adam {
     private double stepCoef;
     private double stepSize;
     private double stepInvBias2Sqrt;
+    private double stepBound;
     private final ThreadTeam.Task updateTask = this::updateShare;
+    /** The step's state before the update, for the undo of {@link #step(double[], double[], double, double, double)}. */
+    private double[] undoParams;
+    private double[] undoM;
+    private double[] undoV;
+    /** Per team member: the first parameter of its range out of bounds after the update, or MAX_VALUE. */
+    private int[] firstOutOfBound = new int[1];
 
     /** CleanRL's Adam: betas (0.9, 0.999), eps 1e-5, no weight decay. */
     public Adam(int numParams) {
@@ -107,6 +118,23 @@ public final class Adam {
      * @throws NonFiniteException if a gradient is NaN or infinite; nothing is modified then
      */
     public double step(double[] params, double[] grads, double lr, double maxGradNorm) {
+        return step(params, grads, lr, maxGradNorm, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * {@link #step(double[], double[], double, double)}, kept only if every updated parameter is finite and within
+     * {@code ±bound}; otherwise the parameters, moments and step count are put back as they were and a
+     * {@link NonFiniteException} names the first parameter out of range. The trainer passes float32's range, the
+     * network's working precision. The copies for the undo are taken inside the element-wise update (each thread
+     * its own range), so the guard costs no extra pass over the vectors.
+     *
+     * @param bound largest magnitude a parameter may take, > 0; {@code Double.POSITIVE_INFINITY} checks finiteness
+     */
+    public double step(double[] params, double[] grads, double lr, double maxGradNorm, double bound) {
+        if (!(bound > 0)) {
+            throw new IllegalArgumentException("Adam.step: bound = " + bound
+                    + "; must be > 0, e.g. Float.MAX_VALUE for float32's range.");
+        }
         if (params.length != numParams || grads.length != numParams) {
             throw new IllegalArgumentException("Adam.step: params has " + params.length + " and grads "
                     + grads.length + " entries; this optimiser was made for " + numParams + ".");
@@ -137,11 +165,30 @@ public final class Adam {
         stepCoef = coef;
         stepSize = lr / bias1;
         stepInvBias2Sqrt = invBias2Sqrt;
+        stepBound = bound;
+        if (undoParams == null) {
+            undoParams = new double[numParams];
+            undoM = new double[numParams];
+            undoV = new double[numParams];
+        }
+        java.util.Arrays.fill(firstOutOfBound, Integer.MAX_VALUE);
         try {
             team.run(updateTask, numParams >= MIN_PARALLEL_PARAMS);
         } finally {
             stepParams = null;
             stepGrads = null;
+        }
+        int bad = Integer.MAX_VALUE;
+        for (int first : firstOutOfBound) {
+            bad = Math.min(bad, first);
+        }
+        if (bad != Integer.MAX_VALUE) {
+            double value = params[bad];
+            System.arraycopy(undoParams, 0, params, 0, numParams);
+            System.arraycopy(undoM, 0, m, 0, numParams);
+            System.arraycopy(undoV, 0, v, 0, numParams);
+            throw new NonFiniteException("parameter", bad, value, " after Adam step " + step + " (beyond ±" + bound
+                    + "); parameters and optimiser state are unchanged (still those after step " + t + ").");
         }
         t = step;
         lastGradNorm = total;
@@ -166,13 +213,34 @@ public final class Adam {
         double oneMinusBeta2 = 1.0 - beta2;
         double[] m = this.m;
         double[] v = this.v;
+        double[] undoParams = this.undoParams;
+        double[] undoM = this.undoM;
+        double[] undoV = this.undoV;
+        double bound = stepBound;
+        double worst = 0;
         for (int i = from; i < to; i++) {
-            double g = grads[i] * coef + weightDecay * params[i];
-            double mi = beta1 * m[i] + oneMinusBeta1 * g;
-            double vi = beta2 * v[i] + oneMinusBeta2 * g * g;
+            double p = params[i];
+            double m0 = m[i];
+            double v0 = v[i];
+            undoParams[i] = p;
+            undoM[i] = m0;
+            undoV[i] = v0;
+            double g = grads[i] * coef + weightDecay * p;
+            double mi = beta1 * m0 + oneMinusBeta1 * g;
+            double vi = beta2 * v0 + oneMinusBeta2 * g * g;
             m[i] = mi;
             v[i] = vi;
-            params[i] -= stepSize * (mi / (Math.sqrt(vi) * invBias2Sqrt + eps));
+            p -= stepSize * (mi / (Math.sqrt(vi) * invBias2Sqrt + eps));
+            params[i] = p;
+            worst = Math.max(worst, Math.abs(p)); // NaN propagates through max: no branch per element
+        }
+        if (!(worst <= bound)) {
+            for (int i = from; i < to; i++) {
+                if (!(Math.abs(params[i]) <= bound)) {
+                    firstOutOfBound[member] = i;
+                    break;
+                }
+            }
         }
     }
 
@@ -182,6 +250,7 @@ public final class Adam {
      */
     public void useThreads(ThreadTeam team) {
         this.team = team == null ? ThreadTeam.solo() : team;
+        this.firstOutOfBound = new int[this.team.size()];
     }
 
     private static int firstNonFinite(double[] a) {
@@ -216,15 +285,6 @@ public final class Adam {
     /** A copy of the second moment ({@code exp_avg_sq}). */
     public double[] v() {
         return v.clone();
-    }
-
-    /**
-     * Copies both moments into {@code mOut} and {@code vOut} (each at least {@link #numParams()} long) without
-     * allocating: what {@link #m()} and {@link #v()} return, for a caller that keeps them once per step.
-     */
-    public void copyMoments(double[] mOut, double[] vOut) {
-        System.arraycopy(m, 0, mOut, 0, m.length);
-        System.arraycopy(v, 0, vOut, 0, v.length);
     }
 
     public int numParams() {

@@ -71,12 +71,8 @@ public final class PpoUpdate {
     private final double[] dLogStd;
     private final double[] dLogStdDirect;
     private final double[] logStd;
-    /** θ, m and v before the current step, to undo a step that made a parameter non-finite. */
-    private final double[] paramsBefore;
-    private final double[] mBefore;
     /** {@link KlStats#into} of the last minibatch. */
     private final double[] kl = new double[3];
-    private final double[] vBefore;
     /** Update, epoch and minibatch (1-based) being processed, for messages; the text is built only on failure. */
     private final int[] position = new int[3];
     private final WeightedGrads grads = new WeightedGrads();
@@ -133,9 +129,6 @@ public final class PpoUpdate {
         this.dLogStd = new double[logStdDim];
         this.dLogStdDirect = new double[logStdDim];
         this.logStd = new double[logStdDim];
-        this.paramsBefore = new double[net.numParams()];
-        this.mBefore = new double[net.numParams()];
-        this.vBefore = new double[net.numParams()];
     }
 
     /** The loss terms this update evaluates (this run's instances). */
@@ -242,9 +235,6 @@ public final class PpoUpdate {
                         g[off + d] += dLogStd[d];
                     }
                 }
-                if (!allFinite(net.grads())) {
-                    checkFinite(net.grads(), "parameter gradient", where());
-                }
                 step(lr);
             }
             // CleanRL checks target_kl with the last minibatch's approx_kl, after the epoch.
@@ -281,18 +271,16 @@ public final class PpoUpdate {
 
     /** Adam with gradient clipping; a step that leaves a parameter non-finite is undone and reported. */
     private void step(double lr) {
-        double[] params = net.params();
-        System.arraycopy(params, 0, paramsBefore, 0, params.length);
-        adam.copyMoments(mBefore, vBefore);
-        long t = adam.t();
-        adam.step(params, net.grads(), lr, config.maxGradNorm());
-        if (!withinFloatRange(params)) {
-            int i = firstOutOfFloatRange(params);
-            double bad = params[i];
-            System.arraycopy(paramsBefore, 0, params, 0, params.length);
-            adam.restore(mBefore, vBefore, t);
-            throw new NonFiniteException("parameter", i, bad, " after the optimiser step at " + where()
-                    + " (beyond float32's range, the network's working precision)" + STOPPED);
+        try {
+            // Adam checks the gradient (its norm is non-finite iff an entry is) and undoes a step that leaves a
+            // parameter beyond float32's range, each within the pass it makes anyway.
+            adam.step(net.params(), net.grads(), lr, config.maxGradNorm(), Float.MAX_VALUE);
+        } catch (NonFiniteException e) {
+            if (e.what().equals("parameter")) {
+                throw new NonFiniteException("parameter", e.index(), e.value(), " after the optimiser step at "
+                        + where() + " (beyond float32's range, the network's working precision)" + STOPPED);
+            }
+            throw new NonFiniteException("parameter gradient", e.index(), e.value(), " at " + where() + STOPPED);
         }
         net.syncParams();
     }
@@ -372,24 +360,6 @@ public final class PpoUpdate {
             s += v * 0.0; // NaN or ±inf anywhere makes the sum NaN; no branch per element
         }
         return s == 0.0;
-    }
-
-    /** Whether every value is finite in float32, the precision forward and backward passes use. */
-    private static boolean withinFloatRange(double[] x) {
-        double max = 0;
-        for (double v : x) {
-            max = Math.max(max, Math.abs(v)); // NaN propagates through max
-        }
-        return max <= Float.MAX_VALUE;
-    }
-
-    private static int firstOutOfFloatRange(double[] x) {
-        for (int i = 0; i < x.length; i++) {
-            if (!(Math.abs(x[i]) <= Float.MAX_VALUE)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static int firstNonFinite(double[] x) {

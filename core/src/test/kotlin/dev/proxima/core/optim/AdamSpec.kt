@@ -59,6 +59,45 @@ class AdamSpec : FunSpec({
         }
     }
 
+    test("a step that takes a parameter beyond the bound is undone exactly, on one thread or split over two") {
+        for (threads in listOf(1, 2)) {
+            val rng = SplittableRandom(11)
+            val n = 9155 // above the size at which the update is split over a team
+            val team = dev.proxima.core.internal.ThreadTeam.of(threads, "adam-spec")
+            try {
+                val adam = Adam(n)
+                adam.useThreads(team)
+                val p = gaussians(rng, n)
+                adam.step(p, gaussians(rng, n), 1e-3, 0.5, 10.0) // within the bound: kept
+                adam.t() shouldBe 1L
+                p[8000] = 9.9999 // the next step of 1e-3 against a negative gradient takes it past 10
+                val pBefore = p.copyOf()
+                val mBefore = adam.m()
+                val vBefore = adam.v()
+                val g = gaussians(rng, n, 0.01)
+                g[8000] = -1.0
+                val e = shouldThrow<NonFiniteException> { adam.step(p, g, 1e-3, 0.5, 10.0) }
+                withClue("$threads thread(s)") {
+                    e.what() shouldBe "parameter"
+                    e.index() shouldBe 8000
+                    (e.value() > 10.0) shouldBe true
+                    e.message shouldContain "unchanged"
+                    p.toList() shouldBe pBefore.toList()
+                    adam.m().toList() shouldBe mBefore.toList()
+                    adam.v().toList() shouldBe vBefore.toList()
+                    adam.t() shouldBe 1L
+                }
+                adam.step(p, g, 1e-3, 0.5) // unbounded: the same step now goes through
+                adam.t() shouldBe 2L
+                (p[8000] > 10.0) shouldBe true
+            } finally {
+                team.close()
+            }
+        }
+        shouldThrow<IllegalArgumentException> { Adam(3).step(DoubleArray(3), DoubleArray(3), 1e-3, 0.5, 0.0) }
+            .message shouldContain "bound = 0.0"
+    }
+
     test("huge but finite gradients have a finite norm and are clipped, not reported as non-finite") {
         val g = doubleArrayOf(1e200, -1e200, 3e199)
         val norm = GradClip.globalNorm(g, 3)

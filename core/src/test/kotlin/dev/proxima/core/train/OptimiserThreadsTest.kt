@@ -14,10 +14,10 @@ import java.nio.file.Files
 import java.util.concurrent.atomic.AtomicIntegerArray
 
 /**
- * Issue 12: the optimiser's threads split each minibatch (rows, rows of dW) and Adam's update (ranges), never a sum,
- * so a run is the same bits with 1, 2 or 3 of them. Minibatches of 128 rows and a network of ~37k parameters, so
- * that both the layers and Adam do split (Mlp.MIN_PARALLEL_ROWS, Adam's MIN_PARALLEL_PARAMS); the shared network
- * and odd widths cover the other code paths and uneven splits.
+ * Issue 12: the optimiser's threads split each minibatch (two threads: actor and critic side by side; more: rows,
+ * rows of dW) and Adam's update (ranges), never a sum, so a run is the same bits with 1, 2 or 3 of them. Minibatches
+ * of 128 rows and a network of ~37k parameters, so that both the layers and Adam do split (Mlp.MIN_PARALLEL_ROWS,
+ * Adam's MIN_PARALLEL_PARAMS); the shared network and odd widths cover the other code paths and uneven splits.
  */
 class OptimiserThreadsTest : FunSpec({
     val tmp = Files.createTempDirectory("proxima-optimiser-threads")
