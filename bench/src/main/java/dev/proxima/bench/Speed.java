@@ -43,7 +43,7 @@ import java.util.concurrent.Executors;
 final class Speed {
     static final String USAGE = """
             speed [--warmup 100] [--updates 300] [--repeats 3] [--workers N (default: all cores, at most 4)]
-                  [--optimiser-threads N (default 1; N > 1 adds rows with N threads)]
+                  [--optimiser-threads N (default 1; N > 1 adds rows with N threads)] [--no-baseline (only N)]
                   [--solve-seeds 1-5] [--solve-max-steps 100k] [--eval-every 4] [--solve-episodes 10]
                   [--fma-millis 1000] [--parts throughput,solve,peak] [--set name=value]... [--out docs/bench]
               --set changes the TUNED preset of the time-to-solve runs (to try a variant); --parts runs a subset.""";
@@ -64,6 +64,8 @@ final class Speed {
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = o.intValue("workers", Math.min(cores, 4));
         int optimiserThreads = o.intValue("optimiser-threads", 1);
+        // A fresh JVM's figure with N threads needs the N-thread rows first, not after the 1-thread rows warmed it.
+        boolean noBaseline = o.flag("no-baseline");
         long[] solveSeeds = o.seeds("solve-seeds", "1-5");
         long solveMax = o.longValue("solve-max-steps", 100_000);
         int evalEvery = o.intValue("eval-every", 4);
@@ -90,7 +92,8 @@ final class Speed {
         double[] load = loadAverage();
         List<Throughput> tps = new ArrayList<>();
         List<Integer> workerCounts = workers == 1 ? List.of(1) : List.of(1, workers);
-        List<Integer> threadCounts = optimiserThreads == 1 ? List.of(1) : List.of(1, optimiserThreads);
+        List<Integer> threadCounts = optimiserThreads == 1 || noBaseline ? List.of(optimiserThreads)
+                : List.of(1, optimiserThreads);
         for (int ot : parts.contains("throughput") ? threadCounts : List.<Integer>of()) {
             for (int w : workerCounts) {
                 Throughput best = null;

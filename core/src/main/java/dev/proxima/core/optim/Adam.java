@@ -19,8 +19,9 @@ import dev.proxima.core.internal.ThreadTeam;
  * infinite gradient throws {@link NonFiniteException} before anything changes. The state ({@link #m()},
  * {@link #v()}, {@link #t()}) round-trips exactly through {@link #restore} for checkpoints. Gradients are read,
  * never modified. Allocation-free; not thread-safe. With a {@link ThreadTeam} ({@link #useThreads}) the
- * element-wise update of a large vector is split into ranges over the team; the norm, a sum, stays on the caller
- * so its order never changes, and every element sees the same operations, so the bits do not depend on the team.
+ * element-wise update of a large vector is split into ranges over the team, and the norm's sum of squares into its
+ * {@link GradClip#BLOCKS} fixed blocks, combined in a fixed order; every element sees the same operations, so the
+ * bits do not depend on the team.
  */
 public final class Adam {
 
@@ -55,6 +56,8 @@ public final class Adam {
     private double stepInvBias2Sqrt;
     private double stepBound;
     private final ThreadTeam.Task updateTask = this::updateShare;
+    private final ThreadTeam.Task normTask = this::normShare;
+    private final double[] blockSums = new double[GradClip.BLOCKS];
     /** The step's state before the update, for the undo of {@link #step(double[], double[], double, double, double)}. */
     private double[] undoParams;
     private double[] undoM;
@@ -146,7 +149,14 @@ public final class Adam {
             throw new IllegalArgumentException("Adam.step: maxGradNorm = " + maxGradNorm
                     + "; must be > 0 (CleanRL uses 0.5), or Double.POSITIVE_INFINITY for no clipping.");
         }
-        double total = GradClip.globalNorm(grads, numParams);
+        boolean parallel = numParams >= MIN_PARALLEL_PARAMS;
+        stepGrads = grads;
+        try {
+            team.run(normTask, parallel);
+        } finally {
+            stepGrads = null;
+        }
+        double total = GradClip.normOfBlocks(blockSums, grads, numParams);
         if (!(total < Double.POSITIVE_INFINITY)) {
             int i = firstNonFinite(grads);
             throw new NonFiniteException("gradient", i, grads[i], " (of " + numParams + ") at Adam step " + (t + 1)
@@ -173,7 +183,7 @@ public final class Adam {
         }
         java.util.Arrays.fill(firstOutOfBound, Integer.MAX_VALUE);
         try {
-            team.run(updateTask, numParams >= MIN_PARALLEL_PARAMS);
+            team.run(updateTask, parallel);
         } finally {
             stepParams = null;
             stepGrads = null;
@@ -196,6 +206,19 @@ public final class Adam {
         return total;
     }
 
+    /**
+     * One member's blocks of the gradient's sum of squares ({@link GradClip#BLOCKS}; on a team of two, the same half
+     * of the vector that the member then updates, so each reads the gradients its own core wrote).
+     */
+    private void normShare(int member, int members) {
+        double[] grads = stepGrads;
+        int last = ThreadTeam.end(GradClip.BLOCKS, member, members);
+        for (int b = ThreadTeam.start(GradClip.BLOCKS, member, members); b < last; b++) {
+            blockSums[b] = GradClip.sumOfSquares(grads, GradClip.blockStart(numParams, b),
+                    GradClip.blockStart(numParams, b + 1));
+        }
+    }
+
     /** One member's range of the element-wise update. */
     private void updateShare(int member, int members) {
         int from = ThreadTeam.start(numParams, member, members);
@@ -213,28 +236,21 @@ public final class Adam {
         double oneMinusBeta2 = 1.0 - beta2;
         double[] m = this.m;
         double[] v = this.v;
-        double[] undoParams = this.undoParams;
-        double[] undoM = this.undoM;
-        double[] undoV = this.undoV;
-        double bound = stepBound;
-        double worst = 0;
+        // The undo copies and the range check are passes of their own over this member's range (in its cache by
+        // now), so the update loop stays as simple as before and vectorises.
+        System.arraycopy(params, from, undoParams, from, to - from);
+        System.arraycopy(m, from, undoM, from, to - from);
+        System.arraycopy(v, from, undoV, from, to - from);
         for (int i = from; i < to; i++) {
-            double p = params[i];
-            double m0 = m[i];
-            double v0 = v[i];
-            undoParams[i] = p;
-            undoM[i] = m0;
-            undoV[i] = v0;
-            double g = grads[i] * coef + weightDecay * p;
-            double mi = beta1 * m0 + oneMinusBeta1 * g;
-            double vi = beta2 * v0 + oneMinusBeta2 * g * g;
+            double g = grads[i] * coef + weightDecay * params[i];
+            double mi = beta1 * m[i] + oneMinusBeta1 * g;
+            double vi = beta2 * v[i] + oneMinusBeta2 * g * g;
             m[i] = mi;
             v[i] = vi;
-            p -= stepSize * (mi / (Math.sqrt(vi) * invBias2Sqrt + eps));
-            params[i] = p;
-            worst = Math.max(worst, Math.abs(p)); // NaN propagates through max: no branch per element
+            params[i] -= stepSize * (mi / (Math.sqrt(vi) * invBias2Sqrt + eps));
         }
-        if (!(worst <= bound)) {
+        double bound = stepBound;
+        if (!within(params, from, to, bound)) {
             for (int i = from; i < to; i++) {
                 if (!(Math.abs(params[i]) <= bound)) {
                     firstOutOfBound[member] = i;
@@ -242,6 +258,19 @@ public final class Adam {
                 }
             }
         }
+    }
+
+    /**
+     * Whether every |x[i]| over {@code [from, to)} is at most {@code bound} (false for NaN). A branch-free AND: a
+     * {@code Math.max} chain over the same range measured four times slower (C2 on JDK 17 compiles the double max
+     * with its NaN and signed-zero cases into a blend sequence).
+     */
+    private static boolean within(double[] x, int from, int to, double bound) {
+        boolean ok = true;
+        for (int i = from; i < to; i++) {
+            ok &= Math.abs(x[i]) <= bound;
+        }
+        return ok;
     }
 
     /**

@@ -13,10 +13,33 @@ public final class GradClip {
     private GradClip() {}
 
     /**
+     * The sum of squares is taken in this many consecutive blocks of the vector, combined in a fixed order, so that
+     * threads can each sum the blocks of the range they update (see {@link Adam#useThreads}) and the norm is the
+     * same bits on any number of threads. Block {@code b} is {@code [blockStart(n, b), blockStart(n, b + 1))}.
+     */
+    public static final int BLOCKS = 8;
+
+    /**
      * {@code sqrt(sum g²)} over the first {@code n} entries: NaN or infinite if an entry is. An overflowing sum of
      * finite entries (|g| around 1e154) is recomputed with scaling, so a finite gradient always has a finite norm.
+     * Rounding differs from torch's, which takes the norm of the per-tensor norms; both are within a few ulps of
+     * the exact norm.
      */
     public static double globalNorm(double[] g, int n) {
+        double[] sums = new double[BLOCKS];
+        for (int b = 0; b < BLOCKS; b++) {
+            sums[b] = sumOfSquares(g, blockStart(n, b), blockStart(n, b + 1));
+        }
+        return normOfBlocks(sums, g, n);
+    }
+
+    /** First index of block {@code b} (0 ≤ b ≤ {@link #BLOCKS}) of a vector of {@code n} entries. */
+    static int blockStart(int n, int b) {
+        return (int) ((long) n * b / BLOCKS);
+    }
+
+    /** {@code sum g[i]²} over {@code [from, to)}, as one block of {@link #globalNorm}. */
+    static double sumOfSquares(double[] g, int from, int to) {
         // Eight partial sums: one running sum would wait out the adder's latency on every element (C2 keeps the
         // order of floating-point additions, so it neither reorders nor vectorises this loop itself).
         double s0 = 0;
@@ -27,8 +50,8 @@ public final class GradClip {
         double s5 = 0;
         double s6 = 0;
         double s7 = 0;
-        int i = 0;
-        for (; i + 7 < n; i += 8) {
+        int i = from;
+        for (; i + 7 < to; i += 8) {
             s0 += g[i] * g[i];
             s1 += g[i + 1] * g[i + 1];
             s2 += g[i + 2] * g[i + 2];
@@ -38,10 +61,15 @@ public final class GradClip {
             s6 += g[i + 6] * g[i + 6];
             s7 += g[i + 7] * g[i + 7];
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             s0 += g[i] * g[i];
         }
-        double sum = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /** The norm from the {@link #BLOCKS} block sums of {@code g}'s first {@code n} entries (rescaled on overflow). */
+    static double normOfBlocks(double[] sums, double[] g, int n) {
+        double sum = ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]));
         if (sum < Double.POSITIVE_INFINITY) {
             return Math.sqrt(sum);
         }
@@ -49,14 +77,14 @@ public final class GradClip {
             return Double.NaN;
         }
         double max = 0;
-        for (i = 0; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             max = Math.max(max, Math.abs(g[i]));
         }
         if (max == Double.POSITIVE_INFINITY || Double.isNaN(max)) {
             return max;
         }
         double scaled = 0;
-        for (i = 0; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             double x = g[i] / max;
             scaled += x * x;
         }
