@@ -31,6 +31,25 @@ class KernelsSpec : FunSpec({
         }
     }
 
+    test("dot4 gives each of its four rows the bits of dot, for any length") {
+        val rng = SplittableRandom(13)
+        for (len in lengths) {
+            val a = floats(rng, len)
+            val xs = List(4) { floats(rng, len + 3) } // longer rows: only the first len entries count
+            val ys = List(4) { FloatArray(3) { 7f } }
+            val bias = floats(rng, 1)[0]
+            Kernels.dot4(a, xs[0], xs[1], xs[2], xs[3], len, bias, ys[0], ys[1], ys[2], ys[3], 1)
+            for (k in 0 until 4) {
+                withClue("len $len, row $k") {
+                    java.lang.Float.floatToRawIntBits(ys[k][1]) shouldBe
+                        java.lang.Float.floatToRawIntBits(bias + Kernels.dot(a, xs[k], len))
+                    ys[k][0] shouldBe 7f // only entry j is written
+                    ys[k][2] shouldBe 7f
+                }
+            }
+        }
+    }
+
     if (vectorModule) {
         val simd = Kernels.loadVectorKernels().shouldNotBeNull()
         val rng = SplittableRandom(12)
