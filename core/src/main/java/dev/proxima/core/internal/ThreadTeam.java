@@ -10,8 +10,9 @@ import java.util.concurrent.locks.LockSupport;
  * done: the optimiser's parallel sections (a layer's rows, a range of parameters). The caller is member 0, so a
  * team of {@code n} starts {@code n - 1} daemon threads, once; a team of 1 starts none and runs the task inline.
  *
- * <p>Why not an {@code ExecutorService}: one minibatch of CleanRL's CartPole network is a few dozen sections of
- * 10-50 µs each, so a hand-off must cost about a microsecond and allocate nothing. The members spin on a volatile
+ * <p>Why not an {@code ExecutorService}: one minibatch of CleanRL's CartPole network is six sections of 5-40 µs each
+ * (clear the gradients, forward, backward, the gradient norm's blocks, Adam's update, the weight refresh), so a
+ * hand-off must cost well under a microsecond (about 0.3 µs measured) and allocate nothing. The members spin on a volatile
  * counter for {@link #SPIN_NANOS} after each section (the next one usually follows within that), then park until
  * woken, so an idle team (during sampling, between runs) takes no CPU.
  *
