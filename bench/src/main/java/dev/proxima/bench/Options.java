@@ -1,6 +1,7 @@
 package dev.proxima.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +117,16 @@ final class Options {
                     + " or 1,2,3.");
         }
         return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** {@code 1-5} for a contiguous run of seeds, else the list: what {@link #seeds} reads back. */
+    static String seedList(long[] seeds) {
+        boolean contiguous = seeds.length > 1;
+        for (int i = 1; i < seeds.length && contiguous; i++) {
+            contiguous = seeds[i] == seeds[i - 1] + 1;
+        }
+        return contiguous ? seeds[0] + "-" + seeds[seeds.length - 1]
+                : String.join(", ", Arrays.stream(seeds).mapToObj(Long::toString).toList());
     }
 
     /** Fails on any option the subcommand did not read. */

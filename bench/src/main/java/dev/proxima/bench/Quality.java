@@ -67,20 +67,10 @@ final class Quality {
 
     /** What the Proxima column means, naming the seeds of this table (1-5, or a fresh set such as 3001-3020). */
     static String proximaNote(long[] seeds, int episodes) {
-        return "Proxima: mean over training seeds " + seedList(seeds) + " of each run's mean return over " + episodes
+        return "Proxima: mean over training seeds " + Options.seedList(seeds) + " of each run's mean return over " + episodes
                 + " deterministic episodes; ± is the std over the seeds, the worst seed in parentheses; \"seeds\""
                 + " counts the seeds whose run meets the target. The step count is a whole number of updates"
                 + " (rollouts) within the budget.\n";
-    }
-
-    /** {@code 1-5} for a contiguous run of seeds, else the list. */
-    static String seedList(long[] seeds) {
-        boolean contiguous = seeds.length > 1;
-        for (int i = 1; i < seeds.length && contiguous; i++) {
-            contiguous = seeds[i] == seeds[i - 1] + 1;
-        }
-        return contiguous ? seeds[0] + "-" + seeds[seeds.length - 1]
-                : String.join(", ", Arrays.stream(seeds).mapToObj(Long::toString).toList());
     }
 
     static final Map<String, Long> BUDGETS;
