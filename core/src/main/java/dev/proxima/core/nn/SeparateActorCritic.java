@@ -34,11 +34,12 @@ final class SeparateActorCritic extends DenseActorCritic {
     private float[][] taskDValue;
     private int taskN;
     private boolean taskTraining;
+    /** The parameter or gradient vector of a {@link #runOnVector} section. */
+    private double[] taskVector;
     private final ThreadTeam.Task forwardPair = this::forwardShare;
     private final ThreadTeam.Task backwardPair = this::backwardShare;
     private final ThreadTeam.Task loadPair = this::loadShare;
     private final ThreadTeam.Task clearPair = this::clearShare;
-    private double[] taskParams;
 
     private SeparateActorCritic(Mlp actor, Mlp critic, int logStdDim, int[] actorHidden, int[] criticHidden,
             Activation activation) {
@@ -172,12 +173,7 @@ final class SeparateActorCritic extends DenseActorCritic {
     void load(double[] params) {
         if (pairTeam != null) {
             // Each member refreshes the weights of the network it runs, so they stay in its core's cache.
-            taskParams = params;
-            try {
-                pairTeam.run(loadPair, true);
-            } finally {
-                taskParams = null;
-            }
+            runOnVector(loadPair, params);
             return;
         }
         actor.load(params, 0);
@@ -190,28 +186,33 @@ final class SeparateActorCritic extends DenseActorCritic {
             super.clearGrads(grads);
             return;
         }
-        taskParams = grads;
+        runOnVector(clearPair, grads);
+    }
+
+    /** Runs {@code task} on the pair with {@code vector} as its argument. */
+    private void runOnVector(ThreadTeam.Task task, double[] vector) {
+        taskVector = vector;
         try {
-            pairTeam.run(clearPair, true);
+            pairTeam.run(task, true);
         } finally {
-            taskParams = null;
+            taskVector = null;
         }
     }
 
     /** Each member clears the gradient range its network's backward writes (the critic's member also log_std's). */
     private void clearShare(int part, int parts) {
         if (part == 0) {
-            Arrays.fill(taskParams, 0, criticOffset, 0.0);
+            Arrays.fill(taskVector, 0, criticOffset, 0.0);
         } else {
-            Arrays.fill(taskParams, criticOffset, taskParams.length, 0.0);
+            Arrays.fill(taskVector, criticOffset, taskVector.length, 0.0);
         }
     }
 
     private void loadShare(int part, int parts) {
         if (part == 0) {
-            actor.load(taskParams, 0);
+            actor.load(taskVector, 0);
         } else {
-            critic.load(taskParams, criticOffset);
+            critic.load(taskVector, criticOffset);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.proxima.core.optim;
 
 import dev.proxima.core.internal.ThreadTeam;
+import java.util.Arrays;
 
 /**
  * Adam (Kingma &amp; Ba 2015, arXiv:1412.6980, Algorithm 1) with the semantics of {@code torch.optim.Adam}, preceded
@@ -128,8 +129,9 @@ public final class Adam {
      * {@link #step(double[], double[], double, double)}, kept only if every updated parameter is finite and within
      * {@code ±bound}; otherwise the parameters, moments and step count are put back as they were and a
      * {@link NonFiniteException} names the first parameter out of range. The trainer passes float32's range, the
-     * network's working precision. The copies for the undo are taken inside the element-wise update (each thread
-     * its own range), so the guard costs no extra pass over the vectors.
+     * network's working precision. Each thread copies (for the undo) and checks its own range of the vectors around
+     * its part of the update, while the data is in its core's cache; nothing of the guard runs on one thread alone
+     * unless a step is undone.
      *
      * @param bound largest magnitude a parameter may take, > 0; {@code Double.POSITIVE_INFINITY} checks finiteness
      */
@@ -181,7 +183,7 @@ public final class Adam {
             undoM = new double[numParams];
             undoV = new double[numParams];
         }
-        java.util.Arrays.fill(firstOutOfBound, Integer.MAX_VALUE);
+        Arrays.fill(firstOutOfBound, Integer.MAX_VALUE);
         try {
             team.run(updateTask, parallel);
         } finally {
