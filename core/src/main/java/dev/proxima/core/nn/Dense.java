@@ -65,6 +65,7 @@ public final class Dense {
         this.dW = dWByInput ? Kernels.rows(in, out) : Kernels.rows(out, in);
         this.db = new float[out];
         this.zeros = new float[in];
+        Kernels.warmUp();
     }
 
     public int in() {

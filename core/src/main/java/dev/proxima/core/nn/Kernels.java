@@ -1,6 +1,7 @@
 package dev.proxima.core.nn;
 
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The float32 inner loops of the layers, shaped for JDK 17's C2 auto-vectoriser (SuperWord).
@@ -39,7 +40,7 @@ final class Kernels {
     /** System property that turns the Vector API kernels off ({@code -Dproxima.simd=false}), e.g. to compare. */
     static final String SIMD_PROPERTY = "proxima.simd";
 
-    /** System property that skips the kernels' warm-up at class load ({@code -Dproxima.simd.warmup=false}). */
+    /** System property that skips the kernels' warm-up ({@code -Dproxima.simd.warmup=false}); see {@link #warmUp}. */
     static final String WARMUP_PROPERTY = "proxima.simd.warmup";
 
     /**
@@ -65,9 +66,6 @@ final class Kernels {
         /** {@code dy[j] *= 1 - y[j]²} ({@code madd(-y, y, 1)}), {@code j < len}. */
         void tanhBackward(float[] y, float[] dy, int len);
 
-        /** Runs the kernels on small inputs so that C2 compiles them before a run needs them. */
-        void warmUp();
-
         /** Human-readable description: the species and lane count. */
         String describe();
     }
@@ -88,14 +86,53 @@ final class Kernels {
             return null;
         }
         try {
-            SimdKernels k = (SimdKernels) Class.forName("dev.proxima.core.nn.VectorKernels")
-                    .getDeclaredConstructor().newInstance();
-            if (Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))) {
-                k.warmUp();
-            }
-            return k;
+            return (SimdKernels) Class.forName("dev.proxima.core.nn.VectorKernels").getDeclaredConstructor()
+                    .newInstance();
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             return null; // a build without the vector source root, or a VM that cannot run it: scalar it is
+        }
+    }
+
+    /** Whether {@link #warmUp} has run (or been claimed by a thread that is running it). */
+    private static final AtomicBoolean WARMED = new AtomicBoolean();
+
+    /**
+     * Runs the Vector API kernels, once per JVM, until C2 has compiled them; before that they run in Java fallbacks
+     * that box every vector (tens of times slower than the scalar loops in C1), which would make a fresh JVM's first
+     * updates slow. Called when the first layer is built ({@link Dense}'s constructor), never from this class's
+     * initialiser: code C2 compiles while a class it uses is still being initialised carries class-initialisation
+     * checks and treats {@link #FMA} and {@link #SIMD} as variables, and is thrown away (deoptimised, back to the
+     * fallbacks) at its first call after initialisation. That happened to every kernel a few hundred milliseconds
+     * into a fresh run when the warm-up ran at class load (issue 12, "A fresh JVM"). The shapes vary the way a run's
+     * do (rows of 4 to 128 terms, lengths with and without a vector tail), so the compiled code's profile-based
+     * loop checks hold for the real layers. Skipped with {@code -Dproxima.simd.warmup=false} or without the module.
+     */
+    static void warmUp() {
+        if (SIMD == null || WARMED.get() || !WARMED.compareAndSet(false, true)
+                || !Boolean.parseBoolean(System.getProperty(WARMUP_PROPERTY, "true"))) {
+            return;
+        }
+        // Lengths: an observation, a row with a vector tail and a scalar tail (AVX-512 or AVX2), a hidden layer.
+        // Counts: a head's outputs, an observation's inputs, a hidden layer's inputs, a minibatch's rows.
+        int[] lens = {4, 35, 64};
+        int[] counts = {1, 4, 64, 128};
+        int maxLen = 64;
+        int maxCount = 128;
+        float[][] rows = rows(maxCount, maxLen);
+        float[] c = new float[maxCount];
+        for (int k = 0; k < maxCount; k++) {
+            c[k] = 0.001f * (k % 7);
+            rows[k][k % maxLen] = 1f;
+        }
+        float[] y0 = new float[maxLen], y1 = new float[maxLen], y2 = new float[maxLen], y3 = new float[maxLen];
+        for (int i = 0; i < 8_000; i++) {
+            int len = lens[i % lens.length];
+            int count = counts[(i / lens.length) % counts.length];
+            combine4(y0, y1, y2, y3, y0, y1, y2, y3, c, c, c, c, rows, count, len);
+            combine(y0, y0, c, rows, count, len);
+            tanh(y1, len);
+            tanhBackward(y1, y2, len);
+            add(y3, y2, 0, len);
         }
     }
 

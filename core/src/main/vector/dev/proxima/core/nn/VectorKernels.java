@@ -176,30 +176,6 @@ final class VectorKernels implements Kernels.SimdKernels {
         Kernels.scalarTanhBackward(y, dy, j, len);
     }
 
-    /**
-     * Runs every kernel on small rows until C2 has had reason to compile it. Before that the Vector API runs in
-     * Java fallbacks that box every vector (tens of times slower than the scalar loops in C1), which would make a
-     * fresh JVM's first updates slow; warming on 32-float rows costs a few tens of milliseconds once.
-     */
-    @Override
-    public void warmUp() {
-        int len = 2 * S.length() + 3;
-        float[][] rows = new float[8][len];
-        float[] c = new float[8];
-        float[] y0 = new float[len], y1 = new float[len], y2 = new float[len], y3 = new float[len];
-        for (int k = 0; k < 8; k++) {
-            c[k] = 0.01f * k;
-            rows[k][k] = 1f;
-        }
-        for (int i = 0; i < 20_000; i++) {
-            combine4(y0, y1, y2, y3, y0, y1, y2, y3, c, c, c, c, rows, 8, len);
-            combine(y0, y0, c, rows, 8, len);
-            tanh(y1, len);
-            tanhBackward(y1, y2, len);
-            add(y3, y2, 0, len);
-        }
-    }
-
     @Override
     public String describe() {
         return "Vector API, " + S.length() + " float lanes (" + S.vectorBitSize() + " bit)";
