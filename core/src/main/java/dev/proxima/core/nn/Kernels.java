@@ -93,13 +93,18 @@ final class Kernels {
         }
     }
 
+    /** The longest {@link #warmUp} runs (0.2-0.4 s for the kernels on an idle 2-core machine). */
+    private static final long WARMUP_MAX_NANOS = 600_000_000L;
+    /** {@link #warmUp}'s rounds where allocation cannot be counted (12 calls of each kernel per round). */
+    private static final int WARMUP_UNCOUNTED_ROUNDS = 700;
+
     /** Whether {@link #warmUp} has run (or been claimed by a thread that is running it). */
     private static final AtomicBoolean WARMED = new AtomicBoolean();
 
     /**
-     * Runs the Vector API kernels, once per JVM, until C2 has compiled them; before that they run in Java fallbacks
-     * that box every vector (tens of times slower than the scalar loops in C1), which would make a fresh JVM's first
-     * updates slow. Called when the first layer is built ({@link Dense}'s constructor), never from this class's
+     * Runs the Vector API kernels, once per JVM, until C2 has compiled them (0.6 s at most); before that they run in
+     * Java fallbacks that box every vector (tens of times slower than the scalar loops in C1), which would make a
+     * fresh JVM's first updates slow. Called when the first layer is built ({@link Dense}'s constructor), never from this class's
      * initialiser: code C2 compiles while a class it uses is still being initialised carries class-initialisation
      * checks and treats {@link #FMA} and {@link #SIMD} as variables, and is thrown away (deoptimised, back to the
      * fallbacks) at its first call after initialisation. That happened to every kernel a few hundred milliseconds
@@ -125,15 +130,44 @@ final class Kernels {
             rows[k][k % maxLen] = 1f;
         }
         float[] y0 = new float[maxLen], y1 = new float[maxLen], y2 = new float[maxLen], y3 = new float[maxLen];
-        for (int i = 0; i < 8_000; i++) {
-            int len = lens[i % lens.length];
-            int count = counts[(i / lens.length) % counts.length];
-            combine4(y0, y1, y2, y3, y0, y1, y2, y3, c, c, c, c, rows, count, len);
-            combine(y0, y0, c, rows, count, len);
-            tanh(y1, len);
-            tanhBackward(y1, y2, len);
-            add(y3, y2, 0, len);
+        // Rounds of every kernel on every shape until a round allocates nothing: the fallbacks box every vector,
+        // C2's intrinsics do not (nor does its code for the scalar tails), so a silent round means every kernel runs
+        // compiled. A fixed count of calls ended while C2 was still busy with combine4 and left tanh in its fallback
+        // for the first update. The time cap covers JVMs where C2 never comes (-XX:TieredStopAtLevel=1, -Xint) or
+        // leaves an operation to its fallback (a CPU without it); a JVM that cannot count a thread's allocation runs
+        // a fixed number of rounds.
+        com.sun.management.ThreadMXBean threads = allocationCounter();
+        long deadline = System.nanoTime() + WARMUP_MAX_NANOS;
+        for (int round = 1; ; round++) {
+            long before = threads == null ? 0 : threads.getCurrentThreadAllocatedBytes();
+            for (int len : lens) {
+                for (int count : counts) {
+                    combine4(y0, y1, y2, y3, y0, y1, y2, y3, c, c, c, c, rows, count, len);
+                    combine(y0, y0, c, rows, count, len);
+                    tanh(y1, len);
+                    tanhBackward(y1, y2, len);
+                    add(y3, y2, 0, len);
+                }
+            }
+            boolean done = threads == null ? round >= WARMUP_UNCOUNTED_ROUNDS
+                    : threads.getCurrentThreadAllocatedBytes() == before;
+            if (done || System.nanoTime() > deadline) {
+                return;
+            }
         }
+    }
+
+    /** The JVM's per-thread allocation counter, or {@code null} where it is missing or off. */
+    private static com.sun.management.ThreadMXBean allocationCounter() {
+        try {
+            if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                    && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled()) {
+                return t;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // jdk.management absent: no counter
+        }
+        return null;
     }
 
     /** What runs the element-wise kernels in this JVM, e.g. {@code "Vector API, 16 float lanes"} or {@code "scalar"}. */
