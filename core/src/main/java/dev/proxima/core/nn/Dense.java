@@ -185,8 +185,22 @@ public final class Dense {
         int jFrom = (int) ((long) out * member / members);
         int jTo = (int) ((long) out * (member + 1) / members);
         // db = sum_r dy[r];  dW = sum_r dy[r] ⊗ x[r], four rows per pass over dW.
-        for (int r = 0; r < n; r++) {
-            Kernels.add(db, dy[r], jFrom, jTo);
+        if (jTo - jFrom >= MIN_AXPY_WIDTH) {
+            for (int r = 0; r < n; r++) {
+                Kernels.add(db, dy[r], jFrom, jTo);
+            }
+        } else {
+            // A head's one or two outputs, each summed over the rows in the same order. Kept apart from the loop above
+            // so that C2's profile of that loop (its vector loop always entered) holds: with both in one loop, its
+            // predicates failed when the first wide layer came and the method was compiled again, a fresh JVM's
+            // C2 time (issue 12).
+            for (int j = jFrom; j < jTo; j++) {
+                float s = db[j];
+                for (int r = 0; r < n; r++) {
+                    s += dy[r][j];
+                }
+                db[j] = s;
+            }
         }
         int dWRows = dWByInput ? in : out;
         int from = (int) ((long) dWRows * member / members);
