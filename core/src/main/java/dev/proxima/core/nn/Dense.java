@@ -93,34 +93,26 @@ public final class Dense {
 
     /** Copies the float64 parameters at {@code offset} into the float32 working weights. */
     public void load(double[] params, int offset) {
+        // Each inner loop is a small method of its own: called many times, C2 compiles it once, where one method
+        // holding every loop was compiled on-stack-replacement and then again, costing a fresh JVM's start (issue 12).
         for (int j = 0; j < out; j++) {
-            float[] row = wT[j];
-            int base = offset + j * in;
-            for (int i = 0; i < in; i++) {
-                row[i] = (float) params[base + i];
-            }
+            narrow(params, offset + j * in, wT[j], in);
         }
-        // w = wT transposed, four rows of w at a time so each row of wT is fetched once per four entries.
+        // w = wT transposed: columns of wT, four at a time so each row of wT is fetched once per four entries.
         int i = 0;
         for (; i + 3 < in; i += 4) {
-            float[] w0 = w[i], w1 = w[i + 1], w2 = w[i + 2], w3 = w[i + 3];
-            for (int j = 0; j < out; j++) {
-                float[] row = wT[j];
-                w0[j] = row[i];
-                w1[j] = row[i + 1];
-                w2[j] = row[i + 2];
-                w3[j] = row[i + 3];
-            }
+            gather4(wT, out, i, w[i], w[i + 1], w[i + 2], w[i + 3]);
         }
         for (; i < in; i++) {
-            float[] wi = w[i];
-            for (int j = 0; j < out; j++) {
-                wi[j] = wT[j][i];
-            }
+            gather1(wT, out, i, w[i]);
         }
-        int bias = offset + in * out;
-        for (int j = 0; j < out; j++) {
-            b[j] = (float) params[bias + j];
+        narrow(params, offset + in * out, b, out);
+    }
+
+    /** {@code dst[k] = (float) src[from + k]} for {@code k < n}. */
+    private static void narrow(double[] src, int from, float[] dst, int n) {
+        for (int k = 0; k < n; k++) {
+            dst[k] = (float) src[from + k];
         }
     }
 
@@ -213,23 +205,33 @@ public final class Dense {
         int u = from;
         float[] k0 = columns[0], k1 = columns[1], k2 = columns[2], k3 = columns[3];
         for (; u + 3 < to; u += 4) {
-            for (int r = 0; r < n; r++) {
-                float[] cr = coefs[r];
-                k0[r] = cr[u];
-                k1[r] = cr[u + 1];
-                k2[r] = cr[u + 2];
-                k3[r] = cr[u + 3];
-            }
+            gather4(coefs, n, u, k0, k1, k2, k3);
             Kernels.combine4(dW[u], dW[u + 1], dW[u + 2], dW[u + 3], dW[u], dW[u + 1], dW[u + 2], dW[u + 3],
                     k0, k1, k2, k3, vecs, n, len);
         }
         for (; u < to; u++) {
-            for (int r = 0; r < n; r++) {
-                k0[r] = coefs[r][u];
-            }
+            gather1(coefs, n, u, k0);
             Kernels.combine(dW[u], dW[u], k0, vecs, n, len);
         }
         flushGrads(grads, offset, from, to, jFrom, jTo);
+    }
+
+    /** Columns {@code u .. u+3} of rows {@code r < n} into {@code k0 .. k3}. */
+    private static void gather4(float[][] rows, int n, int u, float[] k0, float[] k1, float[] k2, float[] k3) {
+        for (int r = 0; r < n; r++) {
+            float[] row = rows[r];
+            k0[r] = row[u];
+            k1[r] = row[u + 1];
+            k2[r] = row[u + 2];
+            k3[r] = row[u + 3];
+        }
+    }
+
+    /** Column {@code u} of rows {@code r < n} into {@code k}. */
+    private static void gather1(float[][] rows, int n, int u, float[] k) {
+        for (int r = 0; r < n; r++) {
+            k[r] = rows[r][u];
+        }
     }
 
     /** {@code dx[r][:] = sum_j dy[r][j] · W[j][:]} for rows {@code from <= r < to}. */
@@ -251,27 +253,31 @@ public final class Dense {
     private void flushGrads(double[] grads, int offset, int from, int to, int jFrom, int jTo) {
         if (dWByInput) {
             for (int i = from; i < to; i++) {
-                float[] row = dW[i];
-                for (int j = 0; j < out; j++) {
-                    grads[offset + j * in + i] += row[j];
-                }
-                Arrays.fill(row, 0f);
+                addStrided(grads, offset + i, in, dW[i], out);
+                Arrays.fill(dW[i], 0f);
             }
         } else {
             for (int j = from; j < to; j++) {
-                float[] row = dW[j];
-                int base = offset + j * in;
-                for (int i = 0; i < in; i++) {
-                    grads[base + i] += row[i];
-                }
-                Arrays.fill(row, 0f);
+                addInto(grads, offset + j * in, dW[j], 0, in);
+                Arrays.fill(dW[j], 0f);
             }
         }
-        int bias = offset + in * out;
-        for (int j = jFrom; j < jTo; j++) {
-            grads[bias + j] += db[j];
-        }
+        addInto(grads, offset + in * out + jFrom, db, jFrom, jTo - jFrom);
         Arrays.fill(db, jFrom, jTo, 0f);
+    }
+
+    /** {@code g[gFrom + k] += x[xFrom + k]} for {@code k < n}. */
+    private static void addInto(double[] g, int gFrom, float[] x, int xFrom, int n) {
+        for (int k = 0; k < n; k++) {
+            g[gFrom + k] += x[xFrom + k];
+        }
+    }
+
+    /** {@code g[gFrom + k·stride] += x[k]} for {@code k < n}. */
+    private static void addStrided(double[] g, int gFrom, int stride, float[] x, int n) {
+        for (int k = 0; k < n; k++) {
+            g[gFrom + k * stride] += x[k];
+        }
     }
 
     @Override

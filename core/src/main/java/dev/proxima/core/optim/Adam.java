@@ -48,6 +48,8 @@ public final class Adam {
      * which stays in its core's cache.
      */
     private static final int MIN_PARALLEL_PARAMS = 4_096;
+    /** Parameters per call of the update loop (see {@code updateShare}). */
+    private static final int CHUNK = 1_024;
     private ThreadTeam team = ThreadTeam.solo();
     // The current step's arguments, read by the pre-built task (no allocation per step).
     private double[] stepParams;
@@ -243,6 +245,30 @@ public final class Adam {
         System.arraycopy(params, from, undoParams, from, to - from);
         System.arraycopy(m, from, undoM, from, to - from);
         System.arraycopy(v, from, undoV, from, to - from);
+        double bound = stepBound;
+        boolean ok = true;
+        // In chunks, each a call: C2 then compiles the loops once, as methods called often, where one long loop per
+        // call was compiled on-stack-replacement and then again, which a fresh JVM waited for (issue 12).
+        for (int c = from; c < to; c += CHUNK) {
+            int end = Math.min(to, c + CHUNK);
+            update(params, grads, m, v, c, end, coef, weightDecay, beta1, beta2, oneMinusBeta1, oneMinusBeta2,
+                    stepSize, invBias2Sqrt, eps);
+            ok &= within(params, c, end, bound);
+        }
+        if (!ok) {
+            for (int i = from; i < to; i++) {
+                if (!(Math.abs(params[i]) <= bound)) {
+                    firstOutOfBound[member] = i;
+                    break;
+                }
+            }
+        }
+    }
+
+    /** The element-wise update of {@code [from, to)}. */
+    private static void update(double[] params, double[] grads, double[] m, double[] v, int from, int to,
+            double coef, double weightDecay, double beta1, double beta2, double oneMinusBeta1, double oneMinusBeta2,
+            double stepSize, double invBias2Sqrt, double eps) {
         for (int i = from; i < to; i++) {
             double g = grads[i] * coef + weightDecay * params[i];
             double mi = beta1 * m[i] + oneMinusBeta1 * g;
@@ -250,15 +276,6 @@ public final class Adam {
             m[i] = mi;
             v[i] = vi;
             params[i] -= stepSize * (mi / (Math.sqrt(vi) * invBias2Sqrt + eps));
-        }
-        double bound = stepBound;
-        if (!within(params, from, to, bound)) {
-            for (int i = from; i < to; i++) {
-                if (!(Math.abs(params[i]) <= bound)) {
-                    firstOutOfBound[member] = i;
-                    break;
-                }
-            }
         }
     }
 
