@@ -102,15 +102,16 @@ final class Kernels {
     private static final AtomicBoolean WARMED = new AtomicBoolean();
 
     /**
-     * Runs the Vector API kernels, once per JVM, until C2 has compiled them (0.6 s at most); before that they run in
-     * Java fallbacks that box every vector (tens of times slower than the scalar loops in C1), which would make a
-     * fresh JVM's first updates slow. Called when the first layer is built ({@link Dense}'s constructor), never from this class's
-     * initialiser: code C2 compiles while a class it uses is still being initialised carries class-initialisation
-     * checks and treats {@link #FMA} and {@link #SIMD} as variables, and is thrown away (deoptimised, back to the
-     * fallbacks) at its first call after initialisation. That happened to every kernel a few hundred milliseconds
-     * into a fresh run when the warm-up ran at class load (issue 12, "A fresh JVM"). The shapes vary the way a run's
-     * do (rows of 4 to 128 terms, lengths with and without a vector tail), so the compiled code's profile-based
-     * loop checks hold for the real layers. Skipped with {@code -Dproxima.simd.warmup=false} or without the module.
+     * Runs the Vector API kernels (and the heads' scalar dot products), once per JVM, until C2 has compiled them (0.6 s
+     * at most); before that they run in Java fallbacks that box every vector (tens of times slower than the scalar
+     * loops in C1), which would make a fresh JVM's first updates slow. Called when the first layer is built
+     * ({@link Dense}'s constructor), never from this class's initialiser: code C2 compiles while a class it uses is
+     * still being initialised carries class-initialisation checks and treats {@link #FMA} and {@link #SIMD} as
+     * variables, and is thrown away (deoptimised, back to the fallbacks) at its first call after initialisation. That
+     * happened to every kernel a few hundred milliseconds into a fresh run when the warm-up ran at class load (issue
+     * 12, "A fresh JVM"). The shapes vary the way a run's do (rows of 4 to 128 terms, lengths with and without a
+     * vector tail), so the compiled code's profile-based loop checks hold for the real layers. Skipped with
+     * {@code -Dproxima.simd.warmup=false} or without the module.
      */
     static void warmUp() {
         if (SIMD == null || WARMED.get() || !WARMED.compareAndSet(false, true)
