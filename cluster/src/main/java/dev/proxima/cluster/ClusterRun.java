@@ -388,6 +388,18 @@ final class ClusterRun implements RolloutCollector {
         if (e != null) {
             dispatch(e, update);
         }
+        if (!lost.isEmpty() || anyExited()) {
+            // A worker that fails sends its error, then exits: the error is in the inbox before its connection is
+            // lost or its process is seen to exit, and says why. Dispatch what has arrived before failing anyone for
+            // either (SetupTest saw "connection lost" for a worker whose message named the env it could not find).
+            try {
+                for (LearnerLink.Envelope more; (more = link.receive(0)) != null; ) {
+                    dispatch(more, update);
+                }
+            } catch (InterruptedException ie) {
+                interrupted = true;
+            }
+        }
         for (String id; (id = lost.poll()) != null; ) {
             Slot s = byWorker.get(id);
             if (s != null) {
@@ -397,9 +409,7 @@ final class ClusterRun implements RolloutCollector {
         }
         long now = System.nanoTime();
         for (Slot s : slots) {
-            if (s.handle != null && !s.handle.isAlive()
-                    && (s.state == State.JOINING || s.state == State.ACTIVE || s.state == State.RESTARTING
-                    || s.state == State.WAITING)) {
+            if (s.handle != null && !s.handle.isAlive() && isExpected(s)) {
                 fail(s, update, "its process exited with code " + s.handle.exitCode() + logTail(s.handle));
             } else if (s.state == State.RESTARTING && !s.launched && now - s.launchAt >= 0) {
                 try {
@@ -413,6 +423,21 @@ final class ClusterRun implements RolloutCollector {
                         + (s.handle != null ? logTail(s.handle) : ""));
             }
         }
+    }
+
+    /** Whether a launched worker's process has exited while the run still counts on it. */
+    private boolean anyExited() {
+        for (Slot s : slots) {
+            if (s.handle != null && !s.handle.isAlive() && isExpected(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isExpected(Slot s) {
+        return s.state == State.JOINING || s.state == State.ACTIVE || s.state == State.RESTARTING
+                || s.state == State.WAITING;
     }
 
     private void dispatch(LearnerLink.Envelope e, int update) {

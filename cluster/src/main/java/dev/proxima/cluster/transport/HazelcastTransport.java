@@ -249,12 +249,9 @@ public final class HazelcastTransport implements Transport {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             while (true) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return null;
-                }
                 Object o;
                 try {
-                    o = inbox.poll(left, TimeUnit.NANOSECONDS);
+                    o = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : inbox.poll();
                 } catch (RuntimeException e) {
                     // Deserialisation refused (a Java-serialised object, blocked by the filter) or damaged: the item
                     // is already out of the queue.
