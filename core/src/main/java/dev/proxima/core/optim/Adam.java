@@ -215,12 +215,8 @@ public final class Adam {
      * of the vector that the member then updates, so each reads the gradients its own core wrote).
      */
     private void normShare(int member, int members) {
-        double[] grads = stepGrads;
-        int last = ThreadTeam.end(GradClip.BLOCKS, member, members);
-        for (int b = ThreadTeam.start(GradClip.BLOCKS, member, members); b < last; b++) {
-            blockSums[b] = GradClip.sumOfSquares(grads, GradClip.blockStart(numParams, b),
-                    GradClip.blockStart(numParams, b + 1));
-        }
+        GradClip.sumBlocks(stepGrads, numParams, ThreadTeam.start(GradClip.BLOCKS, member, members),
+                ThreadTeam.end(GradClip.BLOCKS, member, members), blockSums);
     }
 
     /** One member's range of the element-wise update. */

@@ -27,10 +27,15 @@ public final class GradClip {
      */
     public static double globalNorm(double[] g, int n) {
         double[] sums = new double[BLOCKS];
-        for (int b = 0; b < BLOCKS; b++) {
+        sumBlocks(g, n, 0, BLOCKS, sums);
+        return normOfBlocks(sums, g, n);
+    }
+
+    /** The sums of squares of blocks {@code [from, to)} of {@code g}'s first {@code n} entries, into {@code sums}. */
+    static void sumBlocks(double[] g, int n, int from, int to, double[] sums) {
+        for (int b = from; b < to; b++) {
             sums[b] = sumOfSquares(g, blockStart(n, b), blockStart(n, b + 1));
         }
-        return normOfBlocks(sums, g, n);
     }
 
     /** First index of block {@code b} (0 ≤ b ≤ {@link #BLOCKS}) of a vector of {@code n} entries. */
