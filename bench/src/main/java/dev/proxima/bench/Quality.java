@@ -67,9 +67,9 @@ final class Quality {
 
     /** What the Proxima column means, naming the seeds of this table (1-5, or a fresh set such as 3001-3020). */
     static String proximaNote(long[] seeds, int episodes) {
-        return "Proxima: mean over training seeds " + Options.seedList(seeds) + " of each run's mean return over " + episodes
-                + " deterministic episodes; ± is the std over the seeds, the worst seed in parentheses; \"seeds\""
-                + " counts the seeds whose run meets the target. The step count is a whole number of updates"
+        return "Proxima: mean over training seeds " + Options.seedList(seeds) + " of each run's mean return over "
+                + episodes + " deterministic episodes; ± is the std over the seeds, the worst seed in parentheses;"
+                + " \"seeds\" counts the seeds whose run meets the target. The step count is a whole number of updates"
                 + " (rollouts) within the budget.\n";
     }
 

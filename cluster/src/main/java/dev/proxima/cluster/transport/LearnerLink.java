@@ -13,9 +13,8 @@ public interface LearnerLink extends AutoCloseable {
 
     /**
      * The next message from any worker, waiting at most {@code timeoutMillis} ({@code 0}: only one that has already
-     * arrived); {@code null} when none came. Anything
-     * that is not a byte message of a known worker connection (e.g. a Java-serialised object) is refused, counted in
-     * {@link #refused()}, and not returned.
+     * arrived); {@code null} when none came. Anything that is not a byte message of a known worker connection (e.g. a
+     * Java-serialised object) is refused, counted in {@link #refused()}, and not returned.
      */
     Envelope receive(long timeoutMillis) throws InterruptedException;
 
