@@ -4,6 +4,7 @@ import dev.proxima.core.checkpoint.AgentRecord;
 import dev.proxima.core.checkpoint.CheckpointException;
 import dev.proxima.core.checkpoint.RunRecord;
 import dev.proxima.core.dist.ContinuousActions;
+import dev.proxima.core.env.ObservationNormalizer;
 import dev.proxima.core.dist.Heads;
 import dev.proxima.core.dist.PolicyHead;
 import dev.proxima.core.internal.Json;
@@ -217,22 +218,27 @@ final class RunState implements AutoCloseable {
 
     /** This state as a checkpoint record, with the callbacks' state. */
     RunRecord snapshot(Map<String, Map<String, Double>> callbackState) {
+        return snapshot(callbackState, agentRecord(collector.observationNormalizer().orElse(null)),
+                collector.snapshot());
+    }
+
+    /** As {@link #snapshot(Map)}, with the agent's and the collector's parts taken earlier (before a release). */
+    RunRecord snapshot(Map<String, Map<String, Double>> callbackState, AgentRecord agent, CollectorState c) {
         Map<String, Map<String, Double>> losses = new LinkedHashMap<>();
         for (LossTerm term : terms) {
             losses.put(term.key(), new LinkedHashMap<>(term.state()));
         }
         Map<String, Object> configMap = Json.parseObject(Json.writeCompact(config.toMap(),
                 Json.NonFinite.AS_STRING), "config");
-        CollectorState c = collector.snapshot();
-        return new RunRecord(agentRecord(), configMap, totalSteps, numUpdates, updatesDone, globalStep,
+        return new RunRecord(agent, configMap, totalSteps, numUpdates, updatesDone, globalStep,
                 adam.m().clone(), adam.v().clone(), adam.t(), shuffleRng.state(), c.actionRngs(), c.envSeeds(),
                 c.started(), c.nextObs(), c.rewardNorm(), c.episodeReturns(), c.episodeLengths(), c.envStates(),
                 losses, callbackState, seconds);
     }
 
-    AgentRecord agentRecord() {
-        return Agent.record(config.env(), theta, head, collector.observationNormalizer().orElse(null),
-                clipBox != null, config.network(), agentMetadata());
+    /** The agent's record with the collector's observation normaliser {@code obsNorm} (null: none). */
+    AgentRecord agentRecord(ObservationNormalizer obsNorm) {
+        return Agent.record(config.env(), theta, head, obsNorm, clipBox != null, config.network(), agentMetadata());
     }
 
     @Override

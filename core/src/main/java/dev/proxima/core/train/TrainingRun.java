@@ -77,8 +77,14 @@ public final class TrainingRun implements AutoCloseable {
     private boolean released;
     private boolean warnedNoEpisode;
     private long episodesEnded;
-    /** After the run finished and its env copies were released: what {@link #save} writes. */
-    private RunRecord finalRecord;
+    /**
+     * After the run finished and its env copies were released: the parts of what {@link #save} writes that need them.
+     * The rest (the agent's record, the config's JSON form, the optimiser's moments) is taken when a save asks for it:
+     * a run that is not saved does not pay for it when it ends (about 10 ms in a fresh JVM, most of it the config's
+     * JSON round trip).
+     */
+    private CollectorState finalCollector;
+    private ObservationNormalizer finalObsNorm;
     private CompletableFuture<TrainingResult> stopped;
 
     TrainingRun(Trainer trainer, RunState state, RunRecord resumedFrom) {
@@ -399,8 +405,7 @@ public final class TrainingRun implements AutoCloseable {
     public void save(Path file) throws IOException {
         lock.lock();
         try {
-            RunRecord r = finalRecord != null ? finalRecord : snapshot();
-            Checkpoints.write(r, file);
+            Checkpoints.write(snapshot(), file);
         } finally {
             lock.unlock();
         }
@@ -421,7 +426,7 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     private RunRecord snapshot() {
-        if (closed) {
+        if (closed && finalCollector == null) {
             throw new IllegalStateException("this run is closed; save before closing it");
         }
         if (failure != null) {
@@ -434,7 +439,8 @@ public final class TrainingRun implements AutoCloseable {
                 cb.put(c.stateKey(), new LinkedHashMap<>(c.state()));
             }
         }
-        return state.snapshot(cb);
+        return finalCollector == null ? state.snapshot(cb)
+                : state.snapshot(cb, state.agentRecord(finalObsNorm), finalCollector);
     }
 
     /** Releases the env copies and the sampling threads; the agent, the result and {@link #save} stay available. */
@@ -456,8 +462,9 @@ public final class TrainingRun implements AutoCloseable {
     private void release() {
         lock.lock();
         try {
-            if (finalRecord == null && failure == null) {
-                finalRecord = snapshot();
+            if (finalCollector == null && failure == null) {
+                finalCollector = state.collector.snapshot();
+                finalObsNorm = state.collector.observationNormalizer().orElse(null);
             }
         } finally {
             lock.unlock();

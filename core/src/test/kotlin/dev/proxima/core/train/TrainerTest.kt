@@ -243,6 +243,31 @@ class TrainerTest : FunSpec({
             resumed.agent().network().params().toList() shouldBe straight.agent().network().params().toList()
         }
 
+        test("a finished run saves the same bytes before and after close, and a longer budget continues it exactly") {
+            // At its end a run releases its env copies and keeps only their snapshot; the rest of the checkpoint is
+            // taken when a save asks for it, from state that no longer changes. (No learning-rate annealing: its
+            // schedule depends on the budget.)
+            val config = PpoConfig.builder().env(TARGET).seed(6).rollout(2, 64).numMinibatches(2)
+                .normalizeObservation(true).normalizeReward(true).annealLr(false).build()
+            val straight = Trainer.of(config).train(1_280)
+            val before = tmp.resolve("finished-before.safetensors")
+            val after = tmp.resolve("finished-after.safetensors")
+            val run = Trainer.of(config).start(640)
+            run.train()
+            run.isFinished() shouldBe true
+            run.save(before)
+            run.close()
+            run.save(after)
+            Files.readAllBytes(after).toList() shouldBe Files.readAllBytes(before).toList()
+            val resumed = Trainer.of(config).resume(after, 1_280).use { it.train() }
+            resumed.agent().network().params().toList() shouldBe straight.agent().network().params().toList()
+            val unfinished = Trainer.of(config).start(640)
+            unfinished.trainUpdates(1)
+            unfinished.close()
+            shouldThrow<IllegalStateException> { unfinished.save(tmp.resolve("closed.safetensors")) }
+                .message shouldContain "save before closing it"
+        }
+
         test("a checkpoint refuses another configuration and lists the differences") {
             val file = tmp.resolve("cfg.safetensors")
             Trainer.of(cueConfig().build()).start(256).use { run -> run.trainWithStopAt(1) {}; run.save(file) }
