@@ -121,7 +121,8 @@ final class Kernels {
         // Lengths: an observation, a row with a vector tail and a scalar tail (AVX-512 or AVX2), a hidden layer.
         // Counts: a head's outputs, an observation's inputs, a hidden layer's inputs, a minibatch's rows.
         int[] lens = {4, 35, 64};
-        int[] counts = {1, 4, 64, 128};
+        int[] shortCounts = {1, 4};
+        int[] allCounts = {1, 4, 64, 128};
         int maxLen = 64;
         int maxCount = 128;
         float[][] rows = rows(maxCount, maxLen);
@@ -132,16 +133,21 @@ final class Kernels {
         }
         float[] y0 = new float[maxLen], y1 = new float[maxLen], y2 = new float[maxLen], y3 = new float[maxLen];
         float[] sink = new float[maxCount];
-        // Rounds of every kernel on every shape until a round allocates nothing: the fallbacks box every vector,
+        // First rounds of short calls only (1 and 4 terms) until they run compiled: many calls with short loops make
+        // C2 compile each kernel as a method, where rounds with 64- and 128-term rows (long loops, few calls) made it
+        // compile combine4 on-stack-replacement first (130 ms of the one C2 thread) and then as a method again.
+        // Then rounds of every kernel on every shape until a round allocates nothing: the fallbacks box every vector,
         // C2's intrinsics do not (nor does its code for the scalar tails), so a silent round means every kernel runs
         // compiled. A fixed count of calls ended while C2 was still busy with combine4 and left tanh in its fallback
         // for the first update. The time cap covers JVMs where C2 never comes (-XX:TieredStopAtLevel=1, -Xint) or
         // leaves an operation to its fallback (a CPU without it); a JVM that cannot count a thread's allocation runs
-        // a fixed number of rounds.
+        // a fixed number of rounds (half of them short).
         com.sun.management.ThreadMXBean threads = allocationCounter();
         long deadline = System.nanoTime() + WARMUP_MAX_NANOS;
+        boolean shortOnly = true;
         for (int round = 1; ; round++) {
             long before = threads == null ? 0 : threads.getCurrentThreadAllocatedBytes();
+            int[] counts = shortOnly ? shortCounts : allCounts;
             for (int len : lens) {
                 for (int count : counts) {
                     combine4(y0, y1, y2, y3, y0, y1, y2, y3, c, c, c, c, rows, count, len);
@@ -155,10 +161,13 @@ final class Kernels {
                     sink[0] = dot(y0, y1, len);
                 }
             }
-            boolean done = threads == null ? round >= WARMUP_UNCOUNTED_ROUNDS
-                    : threads.getCurrentThreadAllocatedBytes() == before;
-            if (done || System.nanoTime() > deadline) {
+            boolean silent = threads == null ? round >= (shortOnly ? WARMUP_UNCOUNTED_ROUNDS / 2
+                    : WARMUP_UNCOUNTED_ROUNDS) : threads.getCurrentThreadAllocatedBytes() == before;
+            if (silent && !shortOnly || System.nanoTime() > deadline) {
                 return;
+            }
+            if (silent) {
+                shortOnly = false;
             }
         }
     }
