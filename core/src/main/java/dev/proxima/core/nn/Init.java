@@ -77,13 +77,7 @@ final class Init {
                     vj[i] /= vnorm;
                 }
                 for (int c = j; c < k; c++) {
-                    double s = 0;
-                    for (int i = j; i < m; i++) {
-                        s += vj[i - j] * a[i][c];
-                    }
-                    for (int i = j; i < m; i++) {
-                        a[i][c] -= 2 * s * vj[i - j];
-                    }
+                    reflect(a, c, vj, j, m);
                 }
             } else {
                 vj = null; // column already zero below the diagonal and a[j][j] == 0: nothing to reflect
@@ -104,13 +98,7 @@ final class Init {
                 continue;
             }
             for (int c = 0; c < k; c++) {
-                double s = 0;
-                for (int i = j; i < m; i++) {
-                    s += vj[i - j] * q[i][c];
-                }
-                for (int i = j; i < m; i++) {
-                    q[i][c] -= 2 * s * vj[i - j];
-                }
+                reflect(q, c, vj, j, m);
             }
         }
         for (int i = 0; i < m; i++) {
@@ -119,5 +107,21 @@ final class Init {
             }
         }
         return q;
+    }
+
+    /**
+     * Applies the reflection {@code I - 2·v·vᵀ} (unit {@code v}, acting on rows {@code j..m-1}) to column {@code c} of
+     * {@code x}. A method of its own so that C2 compiles this small loop rather than the whole factorisation
+     * on-stack-replacement: that compilation (about 30 ms) was still queued behind the kernels' warm-up when the
+     * network was built, and took the compiler away from the first updates of a fresh JVM (issue 12).
+     */
+    private static void reflect(double[][] x, int c, double[] v, int j, int m) {
+        double s = 0;
+        for (int i = j; i < m; i++) {
+            s += v[i - j] * x[i][c];
+        }
+        for (int i = j; i < m; i++) {
+            x[i][c] -= 2 * s * v[i - j];
+        }
     }
 }
