@@ -177,22 +177,14 @@ public final class Dense {
         int jFrom = (int) ((long) out * member / members);
         int jTo = (int) ((long) out * (member + 1) / members);
         // db = sum_r dy[r];  dW = sum_r dy[r] ⊗ x[r], four rows per pass over dW.
+        // A head's one or two outputs, each summed over the rows in the same order, kept apart from the wide layers'
+        // loop so that C2's profile of that loop (its vector loop always entered) holds: with both in one loop, its
+        // predicates failed when the first wide layer came and the method was compiled again. Both loops are methods
+        // of their own, so that C2 compiles this one as a method, not on-stack-replacement first (issue 12).
         if (jTo - jFrom >= MIN_AXPY_WIDTH) {
-            for (int r = 0; r < n; r++) {
-                Kernels.add(db, dy[r], jFrom, jTo);
-            }
+            addRows(db, dy, n, jFrom, jTo);
         } else {
-            // A head's one or two outputs, each summed over the rows in the same order. Kept apart from the loop above
-            // so that C2's profile of that loop (its vector loop always entered) holds: with both in one loop, its
-            // predicates failed when the first wide layer came and the method was compiled again, a fresh JVM's
-            // C2 time (issue 12).
-            for (int j = jFrom; j < jTo; j++) {
-                float s = db[j];
-                for (int r = 0; r < n; r++) {
-                    s += dy[r][j];
-                }
-                db[j] = s;
-            }
+            addColumns(db, dy, n, jFrom, jTo);
         }
         int dWRows = dWByInput ? in : out;
         int from = (int) ((long) dWRows * member / members);
@@ -214,6 +206,24 @@ public final class Dense {
             Kernels.combine(dW[u], dW[u], k0, vecs, n, len);
         }
         flushGrads(grads, offset, from, to, jFrom, jTo);
+    }
+
+    /** {@code y[j] += sum_r rows[r][j]} for {@code from <= j < to}, a row at a time (vector adds). */
+    private static void addRows(float[] y, float[][] rows, int n, int from, int to) {
+        for (int r = 0; r < n; r++) {
+            Kernels.add(y, rows[r], from, to);
+        }
+    }
+
+    /** {@link #addRows}, a column at a time (each a float sum over the rows in the same order). */
+    private static void addColumns(float[] y, float[][] rows, int n, int from, int to) {
+        for (int j = from; j < to; j++) {
+            float s = y[j];
+            for (int r = 0; r < n; r++) {
+                s += rows[r][j];
+            }
+            y[j] = s;
+        }
     }
 
     /** Columns {@code u .. u+3} of rows {@code r < n} into {@code k0 .. k3}. */

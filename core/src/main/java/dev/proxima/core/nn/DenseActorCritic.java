@@ -146,19 +146,12 @@ abstract class DenseActorCritic implements ActorCritic {
         if (dPolicyOut != null) {
             checkLength("backward", "dPolicyOut", dPolicyOut.length, n, policyDim);
             dPolicyRows = ensureRows(dPolicyRows, n, policyDim);
-            for (int r = 0; r < n; r++) {
-                float[] row = dPolicyRows[r];
-                for (int k = 0; k < policyDim; k++) {
-                    row[k] = (float) dPolicyOut[r * policyDim + k];
-                }
-            }
+            toRows(dPolicyOut, n, policyDim, dPolicyRows);
         }
         if (dValues != null) {
             checkLength("backward", "dValues", dValues.length, n, 1);
             dValueRows = ensureRows(dValueRows, n, 1);
-            for (int r = 0; r < n; r++) {
-                dValueRows[r][0] = (float) dValues[r];
-            }
+            toRows(dValues, n, 1, dValueRows);
         }
         if (n > 0 && (dPolicyOut != null || dValues != null)) {
             backprop(dPolicyOut != null ? dPolicyRows : null, dValues != null ? dValueRows : null, n);
@@ -206,6 +199,20 @@ abstract class DenseActorCritic implements ActorCritic {
             int base = r * dim;
             for (int k = 0; k < dim; k++) {
                 out[base + k] = row[k];
+            }
+        }
+    }
+
+    /**
+     * The inverse of {@link #toFlat}, rounding to float32. A method of its own (not a loop in {@link #backward}) so
+     * that C2 compiles {@code backward} as a method once, not on-stack-replacement first and then again (issue 12).
+     */
+    static void toRows(double[] flat, int n, int dim, float[][] rows) {
+        for (int r = 0; r < n; r++) {
+            float[] row = rows[r];
+            int base = r * dim;
+            for (int k = 0; k < dim; k++) {
+                row[k] = (float) flat[base + k];
             }
         }
     }
