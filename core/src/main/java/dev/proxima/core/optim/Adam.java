@@ -114,11 +114,13 @@ public final class Adam {
     private static final java.util.concurrent.atomic.AtomicBoolean WARMED = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
-     * Runs the step's loops (the update, its range check, the norm's sum of squares) 120 times on 128 entries, once
-     * per JVM (about 2 ms), so that C1 compiles them before the first training step. They are called a few times per
-     * step with long loops, and HotSpot compiles a method only after 100 calls (or 60,000 loop iterations, for its
-     * on-stack replacement): the first update of a fresh JVM ran them in the interpreter for about half its steps, a
-     * third of its time under JFR (issue 12). Short enough that C2's loop profile stays that of the real vectors.
+     * Runs the step's loops (the update, its range check, the norm's sum of squares) 700 times on 128 entries, once
+     * per JVM (about 2 ms), so that they are compiled before the first training step, and compiled as methods. They
+     * are called a few times per step with long loops, and HotSpot compiles a method with C1 only after 100 calls and
+     * with C2 after 600, unless a loop has run long enough for an on-stack replacement first: the first update of a
+     * fresh JVM ran them in the interpreter for about half its steps (a third of its time under JFR), and C2 compiled
+     * each twice, on-stack replacement and then as a method (issue 12). 128 entries keep the loops' profiled trip
+     * count high enough for C2 to unroll and vectorise them as it does for the real vectors.
      */
     private static void warmUp() {
         if (WARMED.get() || !WARMED.compareAndSet(false, true)) {
@@ -131,7 +133,7 @@ public final class Adam {
             g[i] = 0.001 * (i % 5);
         }
         double sink = 0;
-        for (int call = 0; call < 120; call++) {
+        for (int call = 0; call < 700; call++) {
             update(p, g, m, v, 0, n, 1.0, 0.0, DEFAULT_BETA1, DEFAULT_BETA2, 1.0 - DEFAULT_BETA1, 1.0 - DEFAULT_BETA2,
                     1e-9, 1.0, DEFAULT_EPS);
             sink += within(p, 0, n, 1.0) ? 1 : 0;
