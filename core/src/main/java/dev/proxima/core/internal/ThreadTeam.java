@@ -3,6 +3,7 @@ package dev.proxima.core.internal;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -16,9 +17,12 @@ import java.util.concurrent.locks.LockSupport;
  * counter for {@link #SPIN_NANOS} after each section (the next one usually follows within that), then park until
  * woken, so an idle team (during sampling, between runs) takes no CPU.
  *
- * <p>A section is {@code size} parts, and whoever is free claims the next one: the caller does not wait for a member
- * the OS has not scheduled (a busy machine), it does that member's part itself. So a section never takes much longer
- * than on one thread. The task splits its work by part index with {@link #start}/{@link #end}; callers keep results
+ * <p>A section is {@code size} parts. Member {@code m} (the caller is member 0) claims part {@code m} first, then
+ * any part still unclaimed: so part {@code m} runs on the same thread section after section while every member is
+ * running, and the data it writes (a network's gradients, a range of Adam's moments) stays in that core's cache; and
+ * the caller does not wait for a member the OS has not scheduled (a busy machine), it does that member's part
+ * itself, so a section never takes much longer than on one thread. (Claiming parts in order from one counter let the
+ * spinning member take part 0 before the caller in 3-35% of sections, moving both halves' data across cores.) The task splits its work by part index with {@link #start}/{@link #end}; callers keep results
  * independent of the team's size and of who ran which part by splitting only work whose result does not depend on
  * where the split falls (rows, or output entries each summed in a fixed order). Not for concurrent use: one caller at
  * a time. {@link #close} stops the threads.
@@ -39,11 +43,14 @@ public final class ThreadTeam implements AutoCloseable {
     private final int size;
     private final Thread[] threads;
     private final String name;
+    /** The section being run: its generation, one more per parallel section. */
+    private final AtomicLong generation = new AtomicLong();
     /**
-     * The section being run and its next unclaimed part: generation in the high 32 bits, part in the low 32. A member
-     * claims a part by incrementing it, so it can never take a part of a later section with an earlier task.
+     * Per part: the generation that last claimed it. A thread claims part {@code p} of section {@code g} by moving it
+     * from {@code g - 1} to {@code g} (every part of every section is claimed), so it can never take a part of a later
+     * section with an earlier task.
      */
-    private final AtomicLong claim = new AtomicLong();
+    private final AtomicLongArray claimed;
     /** Parts of the current section finished. */
     private final AtomicInteger done = new AtomicInteger();
     /** Per member: 1 while it is parked or about to park, so the caller knows to unpark it. */
@@ -57,6 +64,7 @@ public final class ThreadTeam implements AutoCloseable {
         this.name = name;
         this.threads = new Thread[size];
         this.sleeping = new AtomicIntegerArray(size);
+        this.claimed = new AtomicLongArray(size);
         for (int m = 1; m < size; m++) {
             int member = m;
             Thread t = new Thread(() -> work(member), name + "-" + m);
@@ -109,14 +117,14 @@ public final class ThreadTeam implements AutoCloseable {
         }
         this.task = task;
         done.set(0);
-        long generation = (claim.get() >>> 32) + 1;
-        claim.set(generation << 32); // volatile write: publishes the task and the reset count to the members
+        long g = generation.get() + 1;
+        generation.set(g); // volatile write: publishes the task and the reset count to the members
         for (int m = 1; m < size; m++) {
             if (sleeping.get(m) != 0) {
                 LockSupport.unpark(threads[m]);
             }
         }
-        runParts(generation);
+        runParts(g, 0);
         int spins = 0;
         while (done.get() != parts) {
             if (++spins < 1_000) {
@@ -142,16 +150,16 @@ public final class ThreadTeam implements AutoCloseable {
     private void work(int member) {
         long seen = 0;
         while (true) {
-            long g = claim.get() >>> 32;
+            long g = generation.get();
             if (g == seen) {
                 long spinUntil = System.nanoTime() + SPIN_NANOS;
-                while ((g = claim.get() >>> 32) == seen && !closed && System.nanoTime() < spinUntil) {
+                while ((g = generation.get()) == seen && !closed && System.nanoTime() < spinUntil) {
                     Thread.onSpinWait();
                 }
                 if (g == seen) {
                     sleeping.set(member, 1);
                     // Dekker-style with the caller's "publish, then read sleeping": one of us sees the other.
-                    while ((g = claim.get() >>> 32) == seen && !closed) {
+                    while ((g = generation.get()) == seen && !closed) {
                         LockSupport.park(this);
                     }
                     sleeping.set(member, 0);
@@ -161,27 +169,27 @@ public final class ThreadTeam implements AutoCloseable {
                 }
             }
             seen = g;
-            runParts(g); // nothing if the caller took every part already
+            runParts(g, member); // nothing if the caller took every part already
         }
     }
 
     /**
-     * Claims and runs parts of section {@code generation} until none is left. The task field is this section's: the
-     * caller publishes the next one only after every part of this one is done, and it is read only once a part is
-     * held. A part's exception is kept for the caller (the first one) and the other parts still run, so the count
-     * of done parts always completes.
+     * Claims and runs parts of section {@code g}, part {@code first} first, then the others in order, until none is
+     * left. The task field is this section's: the caller publishes the next one only after every part of this one is
+     * done, and it is read only once a part is held. A part's exception is kept for the caller (the first one) and the
+     * other parts still run, so the count of done parts always completes.
      */
-    private void runParts(long generation) {
-        while (true) {
-            long c = claim.get();
-            if ((c >>> 32) != generation || (int) c >= size) {
-                return;
+    private void runParts(long g, int first) {
+        for (int k = 0; k < size; k++) {
+            int part = k == 0 ? first : k <= first ? k - 1 : k;
+            if (generation.get() != g) {
+                return; // a later section: every part of this one was claimed
             }
-            if (!claim.compareAndSet(c, c + 1)) {
+            if (!claimed.compareAndSet(part, g - 1, g)) {
                 continue;
             }
             try {
-                task.run((int) c, size);
+                task.run(part, size);
             } catch (Throwable e) {
                 if (failure == null) {
                     failure = e;

@@ -69,4 +69,25 @@ class OptimiserThreadsTest : FunSpec({
             team.run({ _, _ -> }, true) // still usable
         }
     }
+
+    test("each part of a section runs exactly once, whether its own member or another claims it") {
+        // Members claim their own part first and then steal; back-to-back tiny sections, and pauses long enough for
+        // the members to park, exercise both (the caller takes a parked member's part when it gets there first).
+        for (size in 2..4) {
+            ThreadTeam.of(size, "test-claims").use { team ->
+                val runs = java.util.concurrent.atomic.AtomicLongArray(size)
+                var section = 0L
+                repeat(20_000) { i ->
+                    section++
+                    val s = section
+                    team.run({ m, _ ->
+                        val before = runs.getAndSet(m, s)
+                        if (before != s - 1) throw IllegalStateException("part $m: last run in section $before, now $s")
+                    }, true)
+                    if (i % 5_000 == 4_999) Thread.sleep(2) // the members spin 0.1 ms, then park
+                }
+                (0 until size).map { runs.get(it) } shouldBe List(size) { section }
+            }
+        }
+    }
 })
