@@ -1,6 +1,6 @@
 package dev.proxima.cli
 
-import dev.proxima.cli.files.Json
+import dev.proxima.core.internal.Json
 import java.io.ByteArrayOutputStream
 import java.io.PrintStream
 import java.nio.file.Path

@@ -1,5 +1,6 @@
 package dev.proxima.cli.files
 
+import dev.proxima.core.internal.Json
 import dev.proxima.core.io.AtomicFiles
 import java.io.IOException
 import java.nio.ByteBuffer
@@ -22,6 +23,12 @@ object AtomicWrite {
     }
 
     fun text(file: Path, text: String) = bytes(file, text.toByteArray(Charsets.UTF_8))
+
+    /**
+     * A run file's JSON (`summary.json`, `run.json`): core's writer, two-space indentation, non-finite numbers as
+     * `null` (JSON has no NaN; a NaN return means no episode had ended), and a final newline.
+     */
+    fun json(file: Path, value: Any?) = text(file, Json.write(value, Json.NonFinite.AS_NULL) + "\n")
 
     /** Deletes the temporary files of interrupted atomic writes directly in [dir]; returns their names, sorted. */
     fun removeStrayTemps(dir: Path): List<String> = AtomicFiles.removeStrayTemps(dir)

@@ -2,8 +2,8 @@ package dev.proxima.cli.run
 
 import dev.proxima.cli.CommandException
 import dev.proxima.cli.files.AtomicWrite
-import dev.proxima.cli.files.Json
-import dev.proxima.cli.files.JsonException
+import dev.proxima.core.internal.Json
+import dev.proxima.core.internal.JsonException
 import java.nio.file.Files
 import java.nio.file.Path
 
@@ -53,7 +53,7 @@ data class RunInfo(
         "started" to started,
     )
 
-    fun write(dir: Path) = AtomicWrite.text(dir.resolve(NAME), Json.write(toMap()))
+    fun write(dir: Path) = AtomicWrite.json(dir.resolve(NAME), toMap())
 
     companion object {
         const val NAME = "run.json"

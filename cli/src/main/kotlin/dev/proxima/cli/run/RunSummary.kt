@@ -2,7 +2,6 @@ package dev.proxima.cli.run
 
 import dev.proxima.cli.Version
 import dev.proxima.cli.files.AtomicWrite
-import dev.proxima.cli.files.Json
 import dev.proxima.core.ppo.PpoConfig
 import java.nio.file.Path
 
@@ -81,6 +80,6 @@ object RunSummary {
     }
 
     fun write(file: Path, summary: Map<String, Any?>) {
-        AtomicWrite.text(file, Json.write(summary))
+        AtomicWrite.json(file, summary)
     }
 }

@@ -3,8 +3,8 @@ package dev.proxima.cli.run
 import dev.proxima.core.ppo.UpdateStats
 import dev.proxima.cli.files.AtomicWrite
 import dev.proxima.cli.files.FileWriteException
-import dev.proxima.cli.files.Json
-import dev.proxima.cli.files.JsonException
+import dev.proxima.core.internal.Json
+import dev.proxima.core.internal.JsonException
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.string.shouldContain
@@ -53,15 +53,16 @@ class RunFilesTest : FunSpec({
         CsvLog.truncate(dir.resolve("absent.csv"), 3) shouldBe emptyList()
     }
 
-    test("JSON: the run files' writer and reader agree, non-finite numbers are null, errors say where") {
+    test("JSON: the run files are core's JSON, non-finite numbers written as null, with a final newline") {
         val m = linkedMapOf("a" to 1L, "b" to 2.5, "c" to "x\"y\n\u0001", "d" to listOf(true, null), "e" to Double.NaN,
-            "f" to emptyMap<String, Any>())
-        val back = Json.parse(Json.write(m)) as Map<*, *>
-        back shouldBe linkedMapOf("a" to 1L, "b" to 2.5, "c" to "x\"y\n\u0001", "d" to listOf(true, null), "e" to null,
-            "f" to emptyMap<String, Any>())
-        shouldThrow<JsonException> { Json.parse("{\"a\": }") }.message shouldContain "offset"
-        shouldThrow<JsonException> { Json.parse("[1, 2") }
-        shouldThrow<JsonException> { Json.parse("{} x") }
+            "f" to emptyMap<String, Any>(), "g" to Double.NEGATIVE_INFINITY)
+        val f = dir.resolve("run-file.json")
+        AtomicWrite.json(f, m)
+        Files.readString(f).endsWith("}\n") shouldBe true
+        Json.readObject(f) shouldBe linkedMapOf("a" to 1L, "b" to 2.5, "c" to "x\"y\n\u0001", "d" to listOf(true, null),
+            "e" to null, "f" to emptyMap<String, Any>(), "g" to null)
+        Files.writeString(f, "{\"a\": }")
+        shouldThrow<JsonException> { Json.readObject(f) }.message shouldContain "line 1, column"
     }
 
     test("atomic writes leave no temporary file; stray ones of our pattern are removed, others are not") {

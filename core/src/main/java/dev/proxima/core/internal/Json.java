@@ -44,7 +44,9 @@ public final class Json {
         /** Throw a {@link JsonException} naming the value's path. */
         REJECT,
         /** Write {@code "NaN"}, {@code "Infinity"} or {@code "-Infinity"} as strings. */
-        AS_STRING
+        AS_STRING,
+        /** Write {@code null}: the value is unknown to a reader (the CLI's run files, read by scripts of any language). */
+        AS_NULL
     }
 
     private Json() {}
@@ -542,9 +544,11 @@ public final class Json {
                 out.append(d); // Double.toString: shortest decimal that reads back as the same double
             } else if (nonFinite == NonFinite.AS_STRING) {
                 out.append(Double.isNaN(d) ? "\"NaN\"" : d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+            } else if (nonFinite == NonFinite.AS_NULL) {
+                out.append("null");
             } else {
                 throw new JsonException("cannot write " + path() + " = " + d + ": JSON has no NaN or infinity."
-                        + " Write with Json.NonFinite.AS_STRING to store it as a string, or fix the value.");
+                        + " Write with Json.NonFinite.AS_STRING (or AS_NULL) to store it, or fix the value.");
             }
         }
 
