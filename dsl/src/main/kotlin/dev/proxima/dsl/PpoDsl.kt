@@ -314,8 +314,9 @@ class PpoSpec internal constructor(private val koin: Koin?) {
 
     /**
      * Threads of each minibatch's forward/backward and of Adam's update (default 1); results are the same bits for
-     * any number. With 2 and separate actor and critic networks they run side by side: about 1.3× on CleanRL's
-     * CartPole shape, about 2× per minibatch step for wide networks, on idle cores (see `Trainer.Builder`).
+     * any number. With 2 and separate actor and critic networks they run side by side: about 1.45× on CleanRL's
+     * CartPole shape once the JIT has compiled the update, about 2× per minibatch step for wide networks, on idle
+     * cores (see `Trainer.Builder`).
      */
     fun optimiserThreads(n: Int) { t.optimiserThreads(n) }
 

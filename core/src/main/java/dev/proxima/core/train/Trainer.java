@@ -229,9 +229,11 @@ public final class Trainer {
          * passes are split over them by rows (the weight gradient by its rows, each summed over the minibatch in
          * the same order). Adam's update and the gradient norm's fixed blocks are split too. Results are
          * bit-identical for any number. On idle cores 2 threads make a minibatch step of CleanRL's 64-64 CartPole
-         * networks 1.3-1.6× faster and CartPole training about 1.3× (BENCHMARKS.md, "Speed"), wide networks about
-         * 2×; on a busy machine they gain less. A run with more than one starts {@code n - 1} daemon threads for its
-         * lifetime, which spin briefly between minibatches and sleep while the run samples.
+         * networks 1.6-1.9× faster (128-512 rows) and CartPole training about 1.45× once the JIT has compiled the
+         * update (BENCHMARKS.md, "Speed"; a fresh JVM's first updates are slower with 2, whose second core the
+         * compiler needs), wide networks about 1.8-2×; on a busy machine they gain less. A run with more than one
+         * starts {@code n - 1} daemon threads for its lifetime, which spin briefly between minibatches and sleep while
+         * the run samples.
          */
         public Builder optimiserThreads(int n) {
             this.optimiserThreads = n;
