@@ -110,7 +110,7 @@ public final class Dense {
     }
 
     /** {@code dst[k] = (float) src[from + k]} for {@code k < n}. */
-    private static void narrow(double[] src, int from, float[] dst, int n) {
+    static void narrow(double[] src, int from, float[] dst, int n) {
         for (int k = 0; k < n; k++) {
             dst[k] = (float) src[from + k];
         }

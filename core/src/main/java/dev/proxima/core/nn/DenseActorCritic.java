@@ -209,11 +209,7 @@ abstract class DenseActorCritic implements ActorCritic {
      */
     static void toRows(double[] flat, int n, int dim, float[][] rows) {
         for (int r = 0; r < n; r++) {
-            float[] row = rows[r];
-            int base = r * dim;
-            for (int k = 0; k < dim; k++) {
-                row[k] = (float) flat[base + k];
-            }
+            Dense.narrow(flat, r * dim, rows[r], dim);
         }
     }
 
