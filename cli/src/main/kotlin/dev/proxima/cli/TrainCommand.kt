@@ -70,8 +70,8 @@ internal class TrainCommand(private val ctx: Cli.Context) : CoreCliktCommand(nam
             "after the last update and when stopped)").int().restrictTo(min = 1)
     val optimiserThreads by option("--optimiser-threads", metavar = "N",
         help = "threads of each minibatch's forward/backward and of Adam (default: the script's, else 1); the run is " +
-            "the same bits for any N, so it may differ on --resume. 2 put actor and critic side by side (about 1.3x on " +
-            "CartPole, 2x per minibatch for wide networks) on idle cores")
+            "the same bits for any N, so it may differ on --resume. 2 put actor and critic side by side (about " +
+            "1.45x on CartPole once the JIT has compiled the update, 2x per minibatch for wide networks) on idle cores")
         .int().restrictTo(min = 1)
     val classpath by option("--classpath", "-cp", metavar = "PATHS",
         help = "plugin jars or class folders (separated by '${java.io.File.pathSeparator}'; DIR/* for every jar in DIR) " +

@@ -45,7 +45,7 @@ public final class Json {
         REJECT,
         /** Write {@code "NaN"}, {@code "Infinity"} or {@code "-Infinity"} as strings. */
         AS_STRING,
-        /** Write {@code null}: the value is unknown to a reader (the CLI's run files, read by scripts of any language). */
+        /** Write {@code null}, an unknown value to any reader (the CLI's run files, read by any language's scripts). */
         AS_NULL
     }
 

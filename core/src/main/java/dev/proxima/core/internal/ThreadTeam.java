@@ -13,19 +13,20 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Why not an {@code ExecutorService}: one minibatch of CleanRL's CartPole network is six sections of 5-40 µs each
  * (clear the gradients, forward, backward, the gradient norm's blocks, Adam's update, the weight refresh), so a
- * hand-off must cost well under a microsecond (about 0.3 µs measured) and allocate nothing. The members spin on a volatile
- * counter for {@link #SPIN_NANOS} after each section (the next one usually follows within that), then park until
- * woken, so an idle team (during sampling, between runs) takes no CPU.
+ * hand-off must cost well under a microsecond (about 0.3 µs measured) and allocate nothing. The members spin on a
+ * volatile counter for {@link #SPIN_NANOS} after each section (the next one usually follows within that), then park
+ * until woken, so an idle team (during sampling, between runs) takes no CPU.
  *
  * <p>A section is {@code size} parts. Member {@code m} (the caller is member 0) claims part {@code m} first, then
  * any part still unclaimed: so part {@code m} runs on the same thread section after section while every member is
  * running, and the data it writes (a network's gradients, a range of Adam's moments) stays in that core's cache; and
  * the caller does not wait for a member the OS has not scheduled (a busy machine), it does that member's part
  * itself, so a section never takes much longer than on one thread. (Claiming parts in order from one counter let the
- * spinning member take part 0 before the caller in 3-35% of sections, moving both halves' data across cores.) The task splits its work by part index with {@link #start}/{@link #end}; callers keep results
- * independent of the team's size and of who ran which part by splitting only work whose result does not depend on
- * where the split falls (rows, or output entries each summed in a fixed order). Not for concurrent use: one caller at
- * a time. {@link #close} stops the threads.
+ * spinning member take part 0 before the caller in 3-35% of sections, moving both halves' data across cores.) The
+ * task splits its work by part index with {@link #start}/{@link #end}; callers keep results independent of the
+ * team's size and of who ran which part by splitting only work whose result does not depend on where the split falls
+ * (rows, or output entries each summed in a fixed order). Not for concurrent use: one caller at a time.
+ * {@link #close} stops the threads.
  */
 public final class ThreadTeam implements AutoCloseable {
 

@@ -2,6 +2,7 @@ package dev.proxima.core.optim;
 
 import dev.proxima.core.internal.ThreadTeam;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Adam (Kingma &amp; Ba 2015, arXiv:1412.6980, Algorithm 1) with the semantics of {@code torch.optim.Adam}, preceded
@@ -111,7 +112,7 @@ public final class Adam {
     }
 
     /** Whether {@link #warmUp} has run (or is running) in this JVM. */
-    private static final java.util.concurrent.atomic.AtomicBoolean WARMED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean WARMED = new AtomicBoolean();
 
     /**
      * Runs the step's loops (the update, its range check, the norm's sum of squares) 700 times on 128 entries, once

@@ -162,8 +162,8 @@ class JsonTest : FunSpec({
             Json.toDouble(back[1]) shouldBe Double.POSITIVE_INFINITY
             Json.toDouble(back[2]) shouldBe Double.NEGATIVE_INFINITY
             Json.toDouble(back[3]) shouldBe 1.0
-            Json.write(listOf(Double.NaN, Float.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1.0), Json.NonFinite.AS_NULL)
-                .shouldBe("""[null, null, null, 1.0]""")
+            val nonFinite = listOf(Double.NaN, Float.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1.0)
+            Json.write(nonFinite, Json.NonFinite.AS_NULL) shouldBe """[null, null, null, 1.0]"""
             Json.toDouble("-inf") shouldBe Double.NEGATIVE_INFINITY
             shouldThrow<JsonException> { Json.toDouble("one") }
         }
